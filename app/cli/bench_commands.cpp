@@ -1,0 +1,168 @@
+// airbench bench / bench-loader: figures, never assertions.
+
+#include <airbench/bench.h>
+#include <airbench/error.h>
+#include <airbench/train.h>
+
+#include "cli_common.h"
+#include "commands.h"
+
+#include <cstdio>
+#include <memory>
+
+namespace airbench::cli {
+namespace {
+
+struct BenchCommandOptions {
+    DataOptions data;
+    DeviceOptions device;
+    std::string recipe = "airbench94";
+    bool synthetic = false;
+    bool dryRun = false;
+    int64_t steps = -1;  // -1: a whole run on CUDA, 10 steps on CPU
+    double width = 1.0;
+    std::optional<int> batchSize;
+    std::optional<double> epochs;
+    bool compiled = false;
+    std::string jsonPath;
+};
+
+int runBench(const BenchCommandOptions& o) {
+    TrainOptions train;
+    train.widthMultiplier = o.width;
+    train.batchSize = o.batchSize;
+    train.epochs = o.epochs;
+    train.compiled = o.compiled;
+    const Recipe recipe = resolveRecipe(findRecipe(o.recipe), train);
+    const RunPlan full = planRun(recipe, 50000, 10000);
+    std::printf("%s: %lld steps, %d epochs, %lld examples seen, %.3f GFLOP per forward image\n",
+                recipe.name.c_str(), static_cast<long long>(full.totalSteps), full.epochs,
+                static_cast<long long>(full.examplesSeen), full.forwardFlopsPerImage / 1e9);
+    std::printf("FLOP per run: %.3f PFLOP (training %.3f + final TTA %.3f); seed reports %.2f\n",
+                full.totalFlops() / 1e15, full.trainFlops / 1e15, full.evalFlops / 1e15,
+                recipe.reference.pflop);
+    nlohmann::json j = {{"recipe", recipe.name},
+                        {"steps", full.totalSteps},
+                        {"epochs", full.epochs},
+                        {"examples_seen", full.examplesSeen},
+                        {"pflop", full.totalFlops() / 1e15},
+                        {"reference_pflop", recipe.reference.pflop}};
+    if (o.dryRun) {
+        if (!o.jsonPath.empty()) {
+            writeJsonFile(o.jsonPath, j);
+        }
+        return 0;
+    }
+    const Device device = setUpDevice(o.device);
+    ImageSet trainSet, testSet;
+    std::string source = "synthetic";
+    if (o.synthetic || o.data.path.empty()) {
+        trainSet = syntheticImages(50000, recipe.network.numClasses, 1);
+        testSet = syntheticImages(device.isCuda() ? 10000 : 1000, recipe.network.numClasses, 2);
+    } else {
+        const Dataset d = loadData(o.data);
+        trainSet = d.train;
+        testSet = device.isCuda() ? d.test : d.test.head(1000);
+        source = d.name;
+    }
+    CifarLoader trainLoader = makeTrainLoader(recipe, trainSet, device);
+    CifarLoader testLoader = makeTestLoader(testSet, device);
+    BenchOptions options;
+    options.train = train;
+    options.steps = o.steps >= 0 ? o.steps : (device.isCuda() ? 0 : 10);
+    options.warmupSteps = device.isCuda() ? 20 : 2;
+    std::fprintf(stderr, "timing %s on %s with %s data...\n",
+                 options.steps == 0 ? "a whole run" : (std::to_string(options.steps) + " steps").c_str(),
+                 describeDevice(device).c_str(), source.c_str());
+    const BenchReport r = benchmarkTraining(recipe, trainLoader, &testLoader, options);
+    std::printf("device: %s\n", describeDevice(device).c_str());
+    std::printf("training step: %.0f images/s (%lld steps of %d timed), %.2f TFLOP/s\n",
+                r.imagesPerSecond, static_cast<long long>(r.stepsTimed), trainLoader.batchSize(),
+                r.stepTflops());
+    std::printf("per epoch: %.3f s   whitening: %.3f s   final TTA: %.3f s\n", r.secondsPerEpoch,
+                r.setupSeconds, r.evalSeconds);
+    std::printf("per run: %.3f s%s, %.2f TFLOP/s\n", r.secondsPerRun,
+                r.extrapolated ? " (extrapolated from the timed steps)" : " (measured)",
+                r.runTflops());
+    j["device"] = describeDevice(device);
+    j["data"] = source;
+    j["images_per_second"] = r.imagesPerSecond;
+    j["steps_timed"] = r.stepsTimed;
+    j["seconds_per_epoch"] = r.secondsPerEpoch;
+    j["seconds_per_run"] = r.secondsPerRun;
+    j["run_extrapolated"] = r.extrapolated;
+    j["step_tflops"] = r.stepTflops();
+    j["run_tflops"] = r.runTflops();
+    j["compiled"] = o.compiled;
+    if (!o.jsonPath.empty()) {
+        writeJsonFile(o.jsonPath, j);
+    }
+    return 0;
+}
+
+struct BenchLoaderOptions {
+    DataOptions data;
+    DeviceOptions device;
+    int epochs = 5;
+    bool synthetic = false;
+};
+
+int runBenchLoader(const BenchLoaderOptions& o) {
+    const Device device = setUpDevice(o.device);
+    const Recipe& recipe = findRecipe("airbench94");
+    ImageSet images;
+    std::string source = "synthetic";
+    if (o.synthetic) {
+        images = syntheticImages(50000, 10, 1);
+    } else {
+        const Dataset d = loadData(o.data);
+        images = d.train;
+        source = d.name;
+    }
+    CifarLoader loader = makeTrainLoader(recipe, images, device);
+    benchmarkLoader(loader, 1);  // first touch: allocation, pre-flip and padding caches
+    const LoaderBenchResult r = benchmarkLoader(loader, o.epochs);
+    std::printf("loader (%s, %lld images, batch %d, flip + translate 2) on %s: %.2f epochs/s, "
+                "%.0f images/s (%d epochs in %.2f s)\n",
+                source.c_str(), static_cast<long long>(loader.size()), loader.batchSize(),
+                describeDevice(device).c_str(), r.epochsPerSecond, r.imagesPerSecond, r.epochs,
+                r.seconds);
+    return 0;
+}
+
+}  // namespace
+
+Command addBenchCommand(CLI::App& app) {
+    auto o = std::make_shared<BenchCommandOptions>();
+    CLI::App* c = app.add_subcommand(
+        "bench", "Time a recipe's training step, epoch and run; print its FLOP count");
+    c->add_option("--recipe", o->recipe, "Recipe")
+        ->check(CLI::IsMember(recipeNames()))
+        ->capture_default_str();
+    addDataOptions(*c, o->data, /*subsets=*/false);
+    addDeviceOptions(*c, o->device);
+    c->add_flag("--synthetic", o->synthetic, "Random CIFAR-shaped data (the default without --data)");
+    c->add_flag("--dry-run", o->dryRun, "Print the plan and FLOP count without training");
+    c->add_option("--steps", o->steps, "Steps to time (0: a whole run; default: whole run on "
+                                       "CUDA, 10 on CPU)");
+    c->add_option("--width", o->width, "Width multiplier")->check(CLI::Range(0.01, 8.0));
+    c->add_option("--batch-size", o->batchSize, "Batch size")->check(CLI::Range(1, 65536));
+    c->add_option("--epochs", o->epochs, "Epochs")->check(CLI::Range(0.001, 1000.0));
+    c->add_flag("--compiled", o->compiled, "CUDA-graph training step");
+    c->add_option("--json", o->jsonPath, "Write the figures as JSON");
+    return {c, [o] { return runBench(*o); }};
+}
+
+Command addBenchLoaderCommand(CLI::App& app) {
+    auto o = std::make_shared<BenchLoaderOptions>();
+    CLI::App* c = app.add_subcommand(
+        "bench-loader", "Epochs per second of the loader with airbench94's augmentation");
+    addDataOptions(*c, o->data, /*subsets=*/false);
+    addDeviceOptions(*c, o->device);
+    c->add_option("--epochs", o->epochs, "Epochs to time")->check(CLI::Range(1, 10000))
+        ->capture_default_str();
+    c->add_flag("--synthetic", o->synthetic, "Random data instead of a dataset");
+    return {c, [o] { return runBenchLoader(*o); }};
+}
+
+}  // namespace airbench::cli

@@ -1,0 +1,24 @@
+#pragma once
+// Each subcommand registers itself on the app and returns the action main() runs when it was
+// chosen. An action returns the process exit code; it throws airbench::Error for failures.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace airbench::cli {
+
+using Action = std::function<int()>;
+
+struct Command {
+    CLI::App* app;
+    Action run;
+};
+
+Command addDataInfoCommand(CLI::App& data);
+Command addRecipesCommand(CLI::App& app);
+Command addTrainCommand(CLI::App& app);
+Command addBenchCommand(CLI::App& app);
+Command addBenchLoaderCommand(CLI::App& app);
+
+}  // namespace airbench::cli

@@ -1,0 +1,93 @@
+#include <airbench/bench.h>
+#include <airbench/error.h>
+
+#include "core/torch_device.h"
+#include "data/loader_impl.h"
+
+#include <chrono>
+#include <cmath>
+#include <random>
+
+namespace airbench {
+
+ImageSet syntheticImages(int64_t count, int numClasses, uint64_t seed) {
+    ImageSet set;
+    std::mt19937_64 rng(seed);
+    set.pixels.resize(static_cast<size_t>(count) * kImageBytes);
+    for (auto& p : set.pixels) {
+        p = static_cast<uint8_t>(rng() & 0xff);
+    }
+    set.labels.resize(static_cast<size_t>(count));
+    for (auto& l : set.labels) {
+        l = static_cast<int64_t>(rng() % static_cast<uint64_t>(numClasses));
+    }
+    return set;
+}
+
+LoaderBenchResult benchmarkLoader(CifarLoader& loader, int epochs) {
+    CifarLoader::Impl& impl = loader.impl();
+    loader.resetEpoch();
+    synchronize(loader.device());
+    const auto start = std::chrono::steady_clock::now();
+    at::Tensor checksum = at::zeros({}, at::TensorOptions().device(toTorchDevice(loader.device())));
+    int64_t images = 0;
+    for (int e = 0; e < epochs; ++e) {
+        EpochData data = impl.nextEpoch();
+        for (int64_t b = 0; b < data.batches; ++b) {
+            EpochData::Batch batch = data.batch(b);
+            // Touch every batch so that no gather is optimised away or left queued.
+            checksum += batch.labels.sum();
+            images += batch.labels.size(0);
+        }
+    }
+    synchronize(loader.device());
+    (void)checksum.item<double>();
+    LoaderBenchResult r;
+    r.epochs = epochs;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.epochsPerSecond = epochs / r.seconds;
+    r.imagesPerSecond = double(images) / r.seconds;
+    loader.resetEpoch();
+    return r;
+}
+
+BenchReport benchmarkTraining(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,
+                              const BenchOptions& options) {
+    const Recipe resolved = resolveRecipe(recipe, options.train);
+    BenchReport report;
+    Recipe planned = resolved;
+    planned.hyp.batchSize = train.batchSize();
+    report.plan = planRun(planned, train.size(), options.fullTestExamples);
+    if (options.warmupSteps > 0) {
+        warmup(resolved, train, options.train, options.warmupSteps);
+    }
+    TrainOptions timed = options.train;
+    const int64_t steps = options.steps > 0 ? std::min(options.steps, report.plan.totalSteps)
+                                            : report.plan.totalSteps;
+    report.extrapolated = steps < report.plan.totalSteps;
+    if (report.extrapolated) {
+        // Cut the run short by its epoch count; the schedule then spans the shorter run, which
+        // does not change the cost of a step.
+        timed.epochs = double(steps) / double(std::max<int64_t>(1, report.plan.stepsPerEpoch));
+    }
+    timed.evaluateEveryEpoch = false;
+    TrainResult result = airbench::train(resolved, train, test, timed, nullptr);
+    const RunSummary& s = result.history.summary;
+    report.stepsTimed = s.steps;
+    report.setupSeconds = s.setupSeconds;
+    report.stepSeconds = s.seconds - s.setupSeconds - s.evalSeconds;
+    const int64_t examples = s.steps * train.batchSize();
+    report.imagesPerSecond = report.stepSeconds > 0 ? double(examples) / report.stepSeconds : 0;
+    const double perStep = s.steps > 0 ? report.stepSeconds / double(s.steps) : 0;
+    report.secondsPerEpoch = perStep * double(report.plan.stepsPerEpoch);
+    const double testScale =
+        test && test->size() > 0 ? double(options.fullTestExamples) / double(test->size()) : 0;
+    report.evalSeconds = s.evalSeconds * testScale;
+    report.secondsPerRun = report.extrapolated
+                               ? report.setupSeconds + perStep * double(report.plan.totalSteps) +
+                                     report.evalSeconds
+                               : s.seconds - s.evalSeconds + report.evalSeconds;
+    return report;
+}
+
+}  // namespace airbench

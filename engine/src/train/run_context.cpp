@@ -1,0 +1,166 @@
+#include "train/run_context.h"
+
+#include <airbench/error.h>
+
+#include "core/torch_device.h"
+#include "data/loader_impl.h"
+#include "infer/tta.h"
+#include "nn/model_impl.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace airbench {
+
+RunContext::RunContext(const Recipe& r, CifarLoader& tr, const CifarLoader* te,
+                       const TrainOptions& o, TrainObserver* obs)
+    : recipe(r), train(tr), test(te), options(o), observer(obs), device(tr.device()) {
+    history.summary.seed = o.seed;
+    history.summary.device = describeDevice(device);
+}
+
+void RunContext::startClock() {
+    synchronize(device);
+    started_ = std::chrono::steady_clock::now();
+    running_ = true;
+}
+
+void RunContext::stopClock() {
+    if (!running_) {
+        return;
+    }
+    synchronize(device);
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    running_ = false;
+}
+
+void RunContext::note(const std::string& text) {
+    history.summary.notes.push_back(text);
+    if (observer) {
+        observer->onNote(text);
+    }
+}
+
+void RunContext::begin(const RunPlan& plan) {
+    history.plan = plan;
+    history.stepLosses.reserve(static_cast<size_t>(plan.totalSteps));
+    if (observer) {
+        observer->onStart(plan);
+    }
+}
+
+void RunContext::recordStep(const at::Tensor& lossSum, int64_t batch, int epoch) {
+    ++steps_;
+    pendingLosses_.push_back(lossSum.detach() / static_cast<double>(batch));
+    pendingSteps_.push_back({steps_, epoch, 0.0});
+    // On CPU a host copy costs nothing, so observers see every step as it happens; on CUDA the
+    // losses wait for the end of the epoch (one sync instead of one per step).
+    if (!device.isCuda()) {
+        flushSteps();
+    }
+}
+
+void RunContext::flushSteps() {
+    if (pendingLosses_.empty()) {
+        return;
+    }
+    at::Tensor values = at::stack(pendingLosses_).to(at::kFloat).cpu();
+    const float* v = values.data_ptr<float>();
+    for (size_t i = 0; i < pendingSteps_.size(); ++i) {
+        pendingSteps_[i].trainLoss = v[i];
+        history.stepLosses.push_back(v[i]);
+    }
+    for (size_t i = 0; i < pendingSteps_.size(); ++i) {
+        if (!std::isfinite(v[i])) {
+            std::ostringstream msg;
+            msg << "Training diverged: the loss became " << v[i] << " at step "
+                << pendingSteps_[i].step << " (epoch " << pendingSteps_[i].epoch + 1
+                << "). Try a lower learning rate or fewer epochs.";
+            pendingLosses_.clear();
+            pendingSteps_.clear();
+            throw DivergedError(msg.str());
+        }
+    }
+    if (observer) {
+        observer->onSteps(pendingSteps_);
+    }
+    pendingLosses_.clear();
+    pendingSteps_.clear();
+}
+
+bool RunContext::stopRequested() const { return observer && observer->stopRequested(); }
+
+void RunContext::endEpoch(int epoch, AirbenchNet& net, const at::Tensor& logits,
+                          const at::Tensor& labels, const at::Tensor& lossSum) {
+    flushSteps();
+    EpochMetrics m;
+    m.epoch = epoch;
+    m.steps = steps_;
+    m.seconds = seconds_;
+    if (logits.defined()) {
+        m.trainLoss = lossSum.item<double>() / static_cast<double>(labels.size(0));
+        m.trainAccuracy = logits.argmax(1).eq(labels).to(at::kFloat).mean().item<double>();
+    }
+    if (test && options.evaluateEveryEpoch && test->size() > 0) {
+        m.valAccuracy = deviceAccuracy(net, *test, 0);
+    }
+    if (options.recordTrainPredictionsEveryEpoch) {
+        at::Tensor probs =
+            at::softmax(inferLogits(net, train.impl().images, 0), 1);  // (N, classes)
+        at::Tensor predicted = probs.argmax(1).to(at::kShort).cpu();
+        at::Tensor trueProb =
+            probs.gather(1, train.impl().labels.view({-1, 1})).view({-1}).cpu();
+        const auto active = train.activeIndices();
+        std::vector<int16_t> pred(static_cast<size_t>(train.fullSize()), -1);
+        std::vector<float> prob(static_cast<size_t>(train.fullSize()), NAN);
+        for (size_t k = 0; k < active.size(); ++k) {
+            pred[static_cast<size_t>(active[k])] = predicted.data_ptr<int16_t>()[k];
+            prob[static_cast<size_t>(active[k])] = trueProb.data_ptr<float>()[k];
+        }
+        history.epochPredictions.push_back(std::move(pred));
+        history.epochTrueProbabilities.push_back(std::move(prob));
+    }
+    history.epochs.push_back(m);
+    if (observer) {
+        observer->onEpoch(m);
+    }
+}
+
+TrainResult RunContext::finish(Model model, bool cancelled) {
+    flushSteps();
+    RunSummary& s = history.summary;
+    s.cancelled = cancelled;
+    s.steps = steps_;
+    AirbenchNet& net = model.impl().net;
+    if (test && test->size() > 0) {
+        if (!cancelled) {
+            const double before = seconds_;
+            startClock();
+            at::Tensor logits = inferLogits(net, test->impl().images, recipe.hyp.ttaLevel);
+            s.ttaValAccuracy =
+                logits.argmax(1).eq(test->impl().labels).to(at::kFloat).mean().item<double>();
+            stopClock();
+            s.evalSeconds = seconds_ - before;
+        }
+        if (!history.epochs.empty()) {
+            s.valAccuracy = history.epochs.back().valAccuracy;
+        }
+    }
+    s.seconds = seconds_;
+    if (observer) {
+        observer->onFinish(s);
+    }
+    return {std::move(model), std::move(history)};
+}
+
+double deviceAccuracy(AirbenchNet& net, const CifarLoader& loader, int level) {
+    at::Tensor logits = inferLogits(net, loader.impl().images, level);
+    return logits.argmax(1).eq(loader.impl().labels).to(at::kFloat).mean().item<double>();
+}
+
+at::Tensor perExampleLoss(const at::Tensor& logits, const at::Tensor& labels, double smoothing) {
+    return at::cross_entropy_loss(logits.to(at::kFloat), labels, /*weight=*/{},
+                                  at::Reduction::None, /*ignore_index=*/-100, smoothing);
+}
+
+}  // namespace airbench

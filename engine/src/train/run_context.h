@@ -1,0 +1,72 @@
+#pragma once
+// The bookkeeping every recipe's training loop shares: the run clock (what the reference
+// times), per-step losses without per-step host syncs on CUDA, per-epoch metrics, the final TTA
+// evaluation, the observer, and the stop request.
+
+#include <airbench/inference.h>
+#include <airbench/train.h>
+
+#include <ATen/ATen.h>
+
+#include <chrono>
+#include <vector>
+
+#include "nn/network.h"
+
+namespace airbench {
+
+class RunContext {
+public:
+    RunContext(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,
+               const TrainOptions& options, TrainObserver* observer);
+
+    const Recipe& recipe;
+    CifarLoader& train;
+    const CifarLoader* test;
+    const TrainOptions& options;
+    TrainObserver* observer;
+    Device device;
+    RunHistory history;
+
+    // The run clock: only time between start() and stop() counts (whitening, training steps,
+    // the final evaluation; not per-epoch evaluation).
+    void startClock();
+    void stopClock();
+    double seconds() const { return seconds_; }
+
+    void note(const std::string& text);
+    void begin(const RunPlan& plan);
+
+    // After each optimizer step: the summed loss over `batch` examples (a device scalar).
+    void recordStep(const at::Tensor& lossSum, int64_t batch, int epoch);
+    bool stopRequested() const;
+
+    // At the end of an epoch (clock stopped): flushes step losses (one host copy), checks for
+    // divergence, measures validation accuracy without TTA, notifies the observer. `logits`
+    // and `labels` are the last batch's (train accuracy as the reference prints it).
+    void endEpoch(int epoch, AirbenchNet& net, const at::Tensor& logits, const at::Tensor& labels,
+                  const at::Tensor& lossSum);
+
+    // The final TTA evaluation (timed) and the summary; returns the result.
+    TrainResult finish(Model model, bool cancelled);
+
+    int64_t stepsDone() const { return steps_; }
+
+private:
+    void flushSteps();
+
+    std::chrono::steady_clock::time_point started_;
+    bool running_ = false;
+    double seconds_ = 0;
+    int64_t steps_ = 0;
+    std::vector<at::Tensor> pendingLosses_;
+    std::vector<StepMetrics> pendingSteps_;
+};
+
+// Accuracy of `net` (eval mode, TTA `level`) on a loader's examples, computed on the device.
+double deviceAccuracy(AirbenchNet& net, const CifarLoader& loader, int level);
+
+// Per-example label-smoothed cross-entropy, (B) fp32.
+at::Tensor perExampleLoss(const at::Tensor& logits, const at::Tensor& labels, double smoothing);
+
+}  // namespace airbench
