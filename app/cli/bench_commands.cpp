@@ -71,9 +71,10 @@ int runBench(const BenchCommandOptions& o) {
     options.train = train;
     options.steps = o.steps >= 0 ? o.steps : (device.isCuda() ? 0 : 10);
     options.warmupSteps = device.isCuda() ? 20 : 2;
-    std::fprintf(stderr, "timing %s on %s with %s data...\n",
-                 options.steps == 0 ? "a whole run" : (std::to_string(options.steps) + " steps").c_str(),
-                 describeDevice(device).c_str(), source.c_str());
+    std::fprintf(
+        stderr, "timing %s on %s with %s data...\n",
+        options.steps == 0 ? "a whole run" : (std::to_string(options.steps) + " steps").c_str(),
+        describeDevice(device).c_str(), source.c_str());
     const BenchReport r = benchmarkTraining(recipe, trainLoader, &testLoader, options);
     std::printf("device: %s\n", describeDevice(device).c_str());
     std::printf("training step: %.0f images/s (%lld steps of %d timed), %.2f TFLOP/s\n",
@@ -122,11 +123,11 @@ int runBenchLoader(const BenchLoaderOptions& o) {
     CifarLoader loader = makeTrainLoader(recipe, images, device);
     benchmarkLoader(loader, 1);  // first touch: allocation, pre-flip and padding caches
     const LoaderBenchResult r = benchmarkLoader(loader, o.epochs);
-    std::printf("loader (%s, %lld images, batch %d, flip + translate 2) on %s: %.2f epochs/s, "
-                "%.0f images/s (%d epochs in %.2f s)\n",
-                source.c_str(), static_cast<long long>(loader.size()), loader.batchSize(),
-                describeDevice(device).c_str(), r.epochsPerSecond, r.imagesPerSecond, r.epochs,
-                r.seconds);
+    std::printf(
+        "loader (%s, %lld images, batch %d, flip + translate 2) on %s: %.2f epochs/s, "
+        "%.0f images/s (%d epochs in %.2f s)\n",
+        source.c_str(), static_cast<long long>(loader.size()), loader.batchSize(),
+        describeDevice(device).c_str(), r.epochsPerSecond, r.imagesPerSecond, r.epochs, r.seconds);
     return 0;
 }
 
@@ -141,10 +142,12 @@ Command addBenchCommand(CLI::App& app) {
         ->capture_default_str();
     addDataOptions(*c, o->data, /*subsets=*/false);
     addDeviceOptions(*c, o->device);
-    c->add_flag("--synthetic", o->synthetic, "Random CIFAR-shaped data (the default without --data)");
+    c->add_flag("--synthetic", o->synthetic,
+                "Random CIFAR-shaped data (the default without --data)");
     c->add_flag("--dry-run", o->dryRun, "Print the plan and FLOP count without training");
-    c->add_option("--steps", o->steps, "Steps to time (0: a whole run; default: whole run on "
-                                       "CUDA, 10 on CPU)");
+    c->add_option("--steps", o->steps,
+                  "Steps to time (0: a whole run; default: whole run on "
+                  "CUDA, 10 on CPU)");
     c->add_option("--width", o->width, "Width multiplier")->check(CLI::Range(0.01, 8.0));
     c->add_option("--batch-size", o->batchSize, "Batch size")->check(CLI::Range(1, 65536));
     c->add_option("--epochs", o->epochs, "Epochs")->check(CLI::Range(0.001, 1000.0));
@@ -159,7 +162,8 @@ Command addBenchLoaderCommand(CLI::App& app) {
         "bench-loader", "Epochs per second of the loader with airbench94's augmentation");
     addDataOptions(*c, o->data, /*subsets=*/false);
     addDeviceOptions(*c, o->device);
-    c->add_option("--epochs", o->epochs, "Epochs to time")->check(CLI::Range(1, 10000))
+    c->add_option("--epochs", o->epochs, "Epochs to time")
+        ->check(CLI::Range(1, 10000))
         ->capture_default_str();
     c->add_flag("--synthetic", o->synthetic, "Random data instead of a dataset");
     return {c, [o] { return runBenchLoader(*o); }};

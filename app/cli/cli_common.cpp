@@ -3,6 +3,7 @@
 #include <airbench/error.h>
 #include <airbench/paths.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -10,7 +11,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <unistd.h>
 
 namespace airbench::cli {
 namespace {
@@ -37,10 +37,12 @@ void addDataOptions(CLI::App& command, DataOptions& options, bool subsets) {
         ->check(CLI::IsMember({"auto", "cifar10", "fashion-mnist"}))
         ->capture_default_str();
     if (subsets) {
-        command.add_option("--train-subset", options.trainSubset,
-                           "Use only the first N training examples")
+        command
+            .add_option("--train-subset", options.trainSubset,
+                        "Use only the first N training examples")
             ->check(CLI::PositiveNumber);
-        command.add_option("--test-subset", options.testSubset, "Use only the first N test examples")
+        command
+            .add_option("--test-subset", options.testSubset, "Use only the first N test examples")
             ->check(CLI::PositiveNumber);
     }
 }
@@ -54,8 +56,10 @@ Dataset loadData(const DataOptions& options, bool quiet) {
             for (const auto& c : defaultDatasetCandidates()) {
                 tried += "\n  " + c;
             }
-            throw DatasetError("no dataset given (--data DIR) and none found in the default "
-                               "places:" + tried);
+            throw DatasetError(
+                "no dataset given (--data DIR) and none found in the default "
+                "places:" +
+                tried);
         }
     }
     const auto start = std::chrono::steady_clock::now();
@@ -86,8 +90,12 @@ Device setUpDevice(const DeviceOptions& options) {
     return resolveDevice(parseDeviceRequest(options.device));
 }
 
-void installInterruptHandler() { std::signal(SIGINT, onInterrupt); }
-bool interrupted() { return gInterrupts.load() > 0; }
+void installInterruptHandler() {
+    std::signal(SIGINT, onInterrupt);
+}
+bool interrupted() {
+    return gInterrupts.load() > 0;
+}
 
 void writeJsonFile(const std::string& path, const nlohmann::json& value) {
     // Write next to the target, then rename: a crash never leaves half a file behind.

@@ -20,13 +20,14 @@ int main(int argc, char** argv) {
     CLI::App app{"airbench: fast CIFAR-10 training (Airbench Workbench command line)", "airbench"};
     app.set_version_flag("--version", std::string("airbench ") + AIRBENCH_VERSION + " (LibTorch " +
                                           airbench::libtorchVersion() +
-                                          (airbench::libtorchHasCuda() ? ", CUDA" : ", CPU only") + ")");
+                                          (airbench::libtorchHasCuda() ? ", CUDA" : ", CPU only") +
+                                          ")");
     app.require_subcommand(1);
     CLI::App* data = app.add_subcommand("data", "Inspect datasets");
     data->require_subcommand(1);
 
     std::vector<Command> commands = {
-        addDataInfoCommand(*data), addRecipesCommand(app), addTrainCommand(app),
+        addDataInfoCommand(*data), addRecipesCommand(app),     addTrainCommand(app),
         addBenchCommand(app),      addBenchLoaderCommand(app),
     };
 

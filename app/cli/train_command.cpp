@@ -9,11 +9,11 @@
 #include "cli_common.h"
 #include "commands.h"
 
+#include <unistd.h>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <unistd.h>
 
 namespace airbench::cli {
 namespace {
@@ -148,11 +148,11 @@ int runTrain(const TrainCommandOptions& o) {
 
     const Device device = setUpDevice(o.device);
     const Dataset dataset = loadData(o.data);
+    options.datasetHash = dataset.hash;
     CifarLoader trainLoader = makeTrainLoader(recipe, dataset.train, device, o.seed);
     CifarLoader testLoader = makeTestLoader(dataset.test, device);
     const RunPlan plan = planRun(recipe, trainLoader.size(), testLoader.size());
-    std::fprintf(stderr,
-                 "%s on %s: %lld steps (%d epochs of %lld), %.3g PFLOP per run, %d run%s\n",
+    std::fprintf(stderr, "%s on %s: %lld steps (%d epochs of %lld), %.3g PFLOP per run, %d run%s\n",
                  recipe.name.c_str(), describeDevice(device).c_str(),
                  static_cast<long long>(plan.totalSteps), plan.epochs,
                  static_cast<long long>(plan.stepsPerEpoch), plan.totalFlops() / 1e15, o.runs,
@@ -200,10 +200,11 @@ int runTrain(const TrainCommandOptions& o) {
     }
     const Summary acc = summarize(accuracies), time = summarize(times);
     if (!accuracies.empty()) {
-        std::printf("\n%d run%s: tta_val_acc mean %.4f std %.4f (95%% CI +-%.4f), time mean %.2f s "
-                    "std %.2f s\n",
-                    acc.count, acc.count == 1 ? "" : "s", acc.mean, acc.stddev, acc.ci95, time.mean,
-                    time.stddev);
+        std::printf(
+            "\n%d run%s: tta_val_acc mean %.4f std %.4f (95%% CI +-%.4f), time mean %.2f s "
+            "std %.2f s\n",
+            acc.count, acc.count == 1 ? "" : "s", acc.mean, acc.stddev, acc.ci95, time.mean,
+            time.stddev);
     }
     if (!o.jsonPath.empty()) {
         nlohmann::json out = {{"config", config},
@@ -223,7 +224,8 @@ int runTrain(const TrainCommandOptions& o) {
 
 Command addTrainCommand(CLI::App& app) {
     auto o = std::make_shared<TrainCommandOptions>();
-    CLI::App* c = app.add_subcommand("train", "Train a recipe for N seeded runs and report accuracy");
+    CLI::App* c =
+        app.add_subcommand("train", "Train a recipe for N seeded runs and report accuracy");
     c->add_option("--recipe", o->recipe, "Recipe (see `airbench recipes`)")
         ->check(CLI::IsMember(recipeNames()))
         ->capture_default_str();

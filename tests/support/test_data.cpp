@@ -16,7 +16,8 @@ std::string fromEnvOr(const char* name, const char* fallback) {
 }  // namespace
 
 std::string whereCifarWasSought() {
-    return (std::filesystem::path(fromEnvOr("AIRBENCH_DATA_DIR", AIRBENCH_TEST_DATA_DIR)) / "cifar10")
+    return (std::filesystem::path(fromEnvOr("AIRBENCH_DATA_DIR", AIRBENCH_TEST_DATA_DIR)) /
+            "cifar10")
         .string();
 }
 
@@ -44,6 +45,8 @@ const Dataset& fashion() {
     return dataset;
 }
 
-void useOneThread() { setCpuThreads(1); }
+void useOneThread() {
+    setCpuThreads(1);
+}
 
 }  // namespace airbench::test

@@ -26,12 +26,12 @@ void useOneThread();
 
 }  // namespace airbench::test
 
-#define AIRBENCH_REQUIRE_CIFAR()                                                             \
-    do {                                                                                     \
-        if (airbench::test::cifarDir().empty())                                              \
-            QSKIP(("real CIFAR-10 not found at " + airbench::test::whereCifarWasSought() +   \
-                   "; set AIRBENCH_DATA_DIR to the folder holding cifar10/")                 \
-                      .c_str());                                                             \
+#define AIRBENCH_REQUIRE_CIFAR()                                                           \
+    do {                                                                                   \
+        if (airbench::test::cifarDir().empty())                                            \
+            QSKIP(("real CIFAR-10 not found at " + airbench::test::whereCifarWasSought() + \
+                   "; set AIRBENCH_DATA_DIR to the folder holding cifar10/")               \
+                      .c_str());                                                           \
     } while (0)
 
 #define AIRBENCH_REQUIRE_FASHION()                                                           \

@@ -24,22 +24,24 @@ LoaderBenchResult benchmarkLoader(CifarLoader& loader, int epochs);
 
 struct BenchOptions {
     TrainOptions train;
-    int64_t steps = 0;          // optimizer steps to time; 0 = a whole run
-    int64_t warmupSteps = 5;    // untimed steps first (kernel selection, allocator)
+    int64_t steps = 0;                 // optimizer steps to time; 0 = a whole run
+    int64_t warmupSteps = 5;           // untimed steps first (kernel selection, allocator)
     int64_t fullTestExamples = 10000;  // the final TTA time is scaled to this many images
 };
 
 struct BenchReport {
-    RunPlan plan;              // the whole run on the loader's data
+    RunPlan plan;  // the whole run on the loader's data
     int64_t stepsTimed = 0;
-    double stepSeconds = 0;    // training steps only
+    double stepSeconds = 0;  // training steps only
     double imagesPerSecond = 0;
     double secondsPerEpoch = 0;
     double setupSeconds = 0;   // whitening (+ proxy)
     double evalSeconds = 0;    // final TTA, scaled to fullTestExamples
     double secondsPerRun = 0;  // measured for a whole run, else setup + steps + eval extrapolated
     bool extrapolated = false;
-    double runTflops() const { return secondsPerRun > 0 ? plan.totalFlops() / secondsPerRun / 1e12 : 0; }
+    double runTflops() const {
+        return secondsPerRun > 0 ? plan.totalFlops() / secondsPerRun / 1e12 : 0;
+    }
     double stepTflops() const { return imagesPerSecond * 3 * plan.forwardFlopsPerImage / 1e12; }
 };
 BenchReport benchmarkTraining(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,

@@ -13,12 +13,13 @@ namespace airbench {
 
 enum class BlockKind {
     TwoConv,            // conv -> maxpool -> BN -> GELU -> conv -> BN -> GELU
-    ResidualThreeConv,  // conv -> maxpool -> BN -> GELU -> (conv -> BN -> GELU -> conv -> BN) + skip -> GELU
+    ResidualThreeConv,  // conv -> maxpool -> BN -> GELU -> (conv -> BN -> GELU -> conv -> BN) +
+                        // skip -> GELU
 };
 
 enum class HeadKind {
-    ScaledByNinth,      // Linear(w3, 10) then logits / 9 (legacy recipes)
-    UnitStdOverWidth,   // head weight rescaled to std 1, logits / w3 (airbench94_muon)
+    ScaledByNinth,     // Linear(w3, 10) then logits / 9 (legacy recipes)
+    UnitStdOverWidth,  // head weight rescaled to std 1, logits / w3 (airbench94_muon)
 };
 
 enum class WhiteningBiasInit { Zero, Uniform };  // Uniform = PyTorch's default conv bias init
@@ -43,12 +44,12 @@ enum class LrSchedule {
 };
 
 struct Hyperparameters {
-    double epochs = 9.9;           // fractional: the last epoch is cut short
+    double epochs = 9.9;  // fractional: the last epoch is cut short
     int batchSize = 1024;
-    double learningRate = 11.5;    // per 1024 examples, before the Nesterov scale (see optim)
-    double weightDecay = 0.0153;   // per 1024 examples, decoupled
-    double biasScaler = 64.0;      // BatchNorm biases train this much faster
-    double momentum = 0.85;        // Nesterov
+    double learningRate = 11.5;   // per 1024 examples, before the Nesterov scale (see optim)
+    double weightDecay = 0.0153;  // per 1024 examples, decoupled
+    double biasScaler = 64.0;     // BatchNorm biases train this much faster
+    double momentum = 0.85;       // Nesterov
     double labelSmoothing = 0.2;
     double whiteningBiasEpochs = 3;  // the whitening bias trains this long; negative: whole run
     LrSchedule schedule = LrSchedule::WarmupThenFloor;
@@ -80,8 +81,7 @@ using TrainFunction = TrainResult (*)(const Recipe& recipe, CifarLoader& train,
                                       const CifarLoader* test, const TrainOptions& options,
                                       TrainObserver* observer);
 // Steps, epochs and the analytic FLOP count of one run on `trainExamples` training examples.
-using PlanFunction = RunPlan (*)(const Recipe& recipe, int64_t trainExamples,
-                                 int64_t testExamples);
+using PlanFunction = RunPlan (*)(const Recipe& recipe, int64_t trainExamples, int64_t testExamples);
 
 struct Recipe {
     std::string name;         // "airbench94"

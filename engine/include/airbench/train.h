@@ -24,6 +24,8 @@ struct TrainOptions {
     std::optional<int> ttaLevel;
     double widthMultiplier = 1.0;
     uint64_t seed = 0;
+    // Recorded in the trained Model (the Dataset::hash of the data it trained on).
+    std::string datasetHash;
     // Capture the training step in a CUDA graph (falls back to eager, with a note, on CPU).
     bool compiled = false;
     // Per-epoch validation accuracy without TTA (not counted in the timing).
@@ -40,12 +42,12 @@ Recipe resolveRecipe(const Recipe& recipe, const TrainOptions& options);
 struct RunPlan {
     int64_t trainExamples = 0;
     int64_t stepsPerEpoch = 0;
-    int64_t totalSteps = 0;     // T
-    int epochs = 0;             // epochs started (ceil of the fractional count)
-    int64_t examplesSeen = 0;   // forward/backward passes over training examples
+    int64_t totalSteps = 0;    // T
+    int epochs = 0;            // epochs started (ceil of the fractional count)
+    int64_t examplesSeen = 0;  // forward/backward passes over training examples
     double forwardFlopsPerImage = 0;
-    double trainFlops = 0;      // 3 x forward per example seen (forward + backward)
-    double evalFlops = 0;       // the final TTA evaluation
+    double trainFlops = 0;  // 3 x forward per example seen (forward + backward)
+    double evalFlops = 0;   // the final TTA evaluation
     double totalFlops() const { return trainFlops + evalFlops; }
 };
 
@@ -58,21 +60,21 @@ struct StepMetrics {
 constexpr double kNotMeasured = std::numeric_limits<double>::quiet_NaN();
 
 struct EpochMetrics {
-    int epoch = 0;  // 0-based
-    int64_t steps = 0;  // optimizer steps done so far
-    double trainLoss = 0;      // last batch, per example (as the reference prints it)
-    double trainAccuracy = 0;  // last batch
+    int epoch = 0;                      // 0-based
+    int64_t steps = 0;                  // optimizer steps done so far
+    double trainLoss = 0;               // last batch, per example (as the reference prints it)
+    double trainAccuracy = 0;           // last batch
     double valAccuracy = kNotMeasured;  // without TTA
-    double seconds = 0;  // training time so far, excluding evaluation
+    double seconds = 0;                 // training time so far, excluding evaluation
 };
 
 struct RunSummary {
     uint64_t seed = 0;
     double valAccuracy = kNotMeasured;     // without TTA
     double ttaValAccuracy = kNotMeasured;  // at the recipe's TTA level
-    double seconds = 0;  // whitening + training (+ proxy) + final TTA evaluation
-    double setupSeconds = 0;  // of which whitening (and proxy training)
-    double evalSeconds = 0;   // of which the final TTA evaluation
+    double seconds = 0;                    // whitening + training (+ proxy) + final TTA evaluation
+    double setupSeconds = 0;               // of which whitening (and proxy training)
+    double evalSeconds = 0;                // of which the final TTA evaluation
     int64_t steps = 0;
     bool cancelled = false;
     std::string device;

@@ -83,10 +83,10 @@ BenchReport benchmarkTraining(const Recipe& recipe, CifarLoader& train, const Ci
     const double testScale =
         test && test->size() > 0 ? double(options.fullTestExamples) / double(test->size()) : 0;
     report.evalSeconds = s.evalSeconds * testScale;
-    report.secondsPerRun = report.extrapolated
-                               ? report.setupSeconds + perStep * double(report.plan.totalSteps) +
-                                     report.evalSeconds
-                               : s.seconds - s.evalSeconds + report.evalSeconds;
+    report.secondsPerRun =
+        report.extrapolated
+            ? report.setupSeconds + perStep * double(report.plan.totalSteps) + report.evalSeconds
+            : s.seconds - s.evalSeconds + report.evalSeconds;
     return report;
 }
 

@@ -56,7 +56,9 @@ void synchronize(const Device& device) {
     }
 }
 
-bool cudaAvailable() { return torch::cuda::is_available(); }
+bool cudaAvailable() {
+    return torch::cuda::is_available();
+}
 
 DeviceRequest parseDeviceRequest(const std::string& text) {
     if (text == "auto" || text.empty()) {
@@ -77,10 +79,9 @@ Device resolveDevice(DeviceRequest request) {
             return {};
         case DeviceRequest::Cuda:
             if (!cudaAvailable()) {
-                throw Error(libtorchHasCuda()
-                                ? "CUDA was requested but no CUDA device is available"
-                                : "CUDA was requested but this build's LibTorch (" +
-                                      libtorchVersion() + ") has no CUDA support");
+                throw Error(libtorchHasCuda() ? "CUDA was requested but no CUDA device is available"
+                                              : "CUDA was requested but this build's LibTorch (" +
+                                                    libtorchVersion() + ") has no CUDA support");
             }
             return {Device::Kind::Cuda, 0};
         case DeviceRequest::Auto:
@@ -106,7 +107,9 @@ std::string describeDevice(const Device& device) {
 #endif
 }
 
-std::string libtorchVersion() { return TORCH_VERSION; }
+std::string libtorchVersion() {
+    return TORCH_VERSION;
+}
 
 bool libtorchHasCuda() {
 #ifdef AIRBENCH_WITH_CUDA
@@ -124,6 +127,8 @@ int setCpuThreads(int threads) {
     return at::get_num_threads();
 }
 
-int cpuThreads() { return at::get_num_threads(); }
+int cpuThreads() {
+    return at::get_num_threads();
+}
 
 }  // namespace airbench

@@ -15,15 +15,15 @@ at::Tensor reflectPad(const at::Tensor& images, int pad) {
         return images;
     }
     // reflection_pad2d wants a contiguous NCHW input in LibTorch 1.13.
-    return at::reflection_pad2d(images.contiguous(), {pad, pad, pad, pad})
-        .contiguous(kImageFormat);
+    return at::reflection_pad2d(images.contiguous(), {pad, pad, pad, pad}).contiguous(kImageFormat);
 }
 
 at::Tensor crop(const at::Tensor& padded, const at::Tensor& dy, const at::Tensor& dx, int size) {
     const int64_t n = padded.size(0), c = padded.size(1), paddedWidth = padded.size(3);
     auto range = at::arange(size, dy.options());
     // Rows first: (N, C, size, W+2p), then columns: (N, C, size, size).
-    auto rows = (dy.view({n, 1, 1, 1}) + range.view({1, 1, size, 1})).expand({n, c, size, paddedWidth});
+    auto rows =
+        (dy.view({n, 1, 1, 1}) + range.view({1, 1, size, 1})).expand({n, c, size, paddedWidth});
     auto band = at::gather(padded, 2, rows);
     auto cols = (dx.view({n, 1, 1, 1}) + range.view({1, 1, 1, size})).expand({n, c, size, size});
     return at::gather(band, 3, cols).contiguous(kImageFormat);

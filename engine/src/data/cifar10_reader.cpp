@@ -15,7 +15,9 @@ namespace {
 constexpr int64_t kRecordBytes = 1 + kImageBytes;  // 3073
 constexpr int64_t kOfficialRecords = 10000;
 
-std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string quoted(const fs::path& p) {
+    return "'" + p.string() + "'";
+}
 
 std::vector<std::string> readClassNames(const fs::path& file) {
     std::ifstream in(file);
@@ -92,8 +94,7 @@ Dataset readCifar10(const fs::path& path) {
     std::error_code ec;
     const auto folder = findCifar10Folder(path);
     if (!folder) {
-        if (fs::exists(path / "data_batch_1", ec) ||
-            fs::exists(path / "cifar-10-batches-py", ec)) {
+        if (fs::exists(path / "data_batch_1", ec) || fs::exists(path / "cifar-10-batches-py", ec)) {
             throw DatasetError(quoted(path) +
                                " holds the Python (pickle) CIFAR-10 layout; the workbench reads "
                                "the binary layout (cifar-10-binary.tar.gz, data_batch_1.bin ...)");

@@ -81,7 +81,8 @@ Dataset loadDataset(const std::string& path, DatasetFormat format) {
         throw DatasetError("Dataset folder '" + path + "' does not exist");
     }
     if (!fs::is_directory(path, ec)) {
-        throw DatasetError("'" + path + "' is not a folder (give the folder that holds the "
+        throw DatasetError("'" + path +
+                           "' is not a folder (give the folder that holds the "
                            "dataset files)");
     }
     if (format == DatasetFormat::Auto) {
@@ -99,7 +100,8 @@ Dataset loadDataset(const std::string& path, DatasetFormat format) {
         fs::exists(fs::path(path) / "cifar-10-batches-py", ec)) {
         return data::readCifar10(path);  // explains the pickle layout
     }
-    throw DatasetError("'" + path + "' holds no dataset the workbench can read: expected CIFAR-10 "
+    throw DatasetError("'" + path +
+                       "' holds no dataset the workbench can read: expected CIFAR-10 "
                        "binary batches (data_batch_1.bin ... test_batch.bin, batches.meta.txt) "
                        "or Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz] ...)");
 }

@@ -15,11 +15,13 @@ namespace fs = std::filesystem;
 namespace airbench::data {
 namespace {
 
-const std::vector<std::string> kFashionClasses = {"T-shirt/top", "Trouser", "Pullover", "Dress",
-                                                  "Coat",        "Sandal",  "Shirt",    "Sneaker",
+const std::vector<std::string> kFashionClasses = {"T-shirt/top", "Trouser",   "Pullover", "Dress",
+                                                  "Coat",        "Sandal",    "Shirt",    "Sneaker",
                                                   "Bag",         "Ankle boot"};
 
-std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string quoted(const fs::path& p) {
+    return "'" + p.string() + "'";
+}
 
 // `stem` or `stem.gz`, whichever exists.
 fs::path findIdx(const fs::path& folder, const std::string& stem) {
@@ -129,8 +131,8 @@ ImageSet readSplit(const fs::path& folder, const std::string& prefix) {
     const uint32_t top = (kImageSide - rows) / 2, left = (kImageSide - cols) / 2;
     for (uint32_t i = 0; i < count; ++i) {
         if (rawLabels[i] >= kFashionClasses.size()) {
-            throw DatasetError(quoted(labels.path()) + " record " + std::to_string(i) +
-                               ": label " + std::to_string(rawLabels[i]) + " is outside 0..9");
+            throw DatasetError(quoted(labels.path()) + " record " + std::to_string(i) + ": label " +
+                               std::to_string(rawLabels[i]) + " is outside 0..9");
         }
         split.labels[i] = rawLabels[i];
         // Zero-pad to 32x32 and replicate the grey channel into R, G and B.

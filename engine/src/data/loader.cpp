@@ -10,8 +10,8 @@ namespace airbench {
 
 EpochDraws EpochDraws::to(const c10::Device& device) const {
     auto move = [&](const at::Tensor& t) { return t.defined() ? t.to(device) : t; };
-    return {move(preFlip), move(flip), move(cropY), move(cropX), move(cutoutY), move(cutoutX),
-            move(order)};
+    return {move(preFlip), move(flip),    move(cropY), move(cropX),
+            move(cutoutY), move(cutoutX), move(order)};
 }
 
 EpochData::Batch EpochData::batch(int64_t k) const {
@@ -82,8 +82,8 @@ EpochData CifarLoader::Impl::augment(const EpochDraws& d) {
         preFlipped = d.preFlip.defined() ? augment::flipWhere(images, d.preFlip) : images;
         padded = aug.translate > 0 ? augment::reflectPad(preFlipped, aug.translate) : at::Tensor();
     }
-    at::Tensor out = aug.translate > 0 ? augment::crop(padded, d.cropY, d.cropX, kImageSide)
-                                       : preFlipped;
+    at::Tensor out =
+        aug.translate > 0 ? augment::crop(padded, d.cropY, d.cropX, kImageSide) : preFlipped;
     if (aug.flip) {
         if (aug.alternatingFlip) {
             if (epoch % 2 == 1) {
@@ -106,7 +106,9 @@ EpochData CifarLoader::Impl::augment(const EpochDraws& d) {
     return data;
 }
 
-EpochData CifarLoader::Impl::nextEpoch() { return augment(draw(epoch)); }
+EpochData CifarLoader::Impl::nextEpoch() {
+    return augment(draw(epoch));
+}
 
 // ---- public API ----------------------------------------------------------------------------
 
@@ -147,12 +149,24 @@ CifarLoader::CifarLoader(CifarLoader&&) noexcept = default;
 CifarLoader& CifarLoader::operator=(CifarLoader&&) noexcept = default;
 CifarLoader::~CifarLoader() = default;
 
-bool CifarLoader::isTrain() const { return impl_->train; }
-Device CifarLoader::device() const { return impl_->device; }
-int64_t CifarLoader::size() const { return impl_->size(); }
-int64_t CifarLoader::batchCount() const { return impl_->batchCount(); }
-int64_t CifarLoader::fullSize() const { return impl_->fullLabels.size(0); }
-int CifarLoader::batchSize() const { return impl_->options.batchSize; }
+bool CifarLoader::isTrain() const {
+    return impl_->train;
+}
+Device CifarLoader::device() const {
+    return impl_->device;
+}
+int64_t CifarLoader::size() const {
+    return impl_->size();
+}
+int64_t CifarLoader::batchCount() const {
+    return impl_->batchCount();
+}
+int64_t CifarLoader::fullSize() const {
+    return impl_->fullLabels.size(0);
+}
+int CifarLoader::batchSize() const {
+    return impl_->options.batchSize;
+}
 
 void CifarLoader::setBatchSize(int batchSize) {
     if (batchSize <= 0) {
@@ -161,23 +175,33 @@ void CifarLoader::setBatchSize(int batchSize) {
     impl_->options.batchSize = batchSize;
 }
 
-const Augmentation& CifarLoader::augmentation() const { return impl_->options.augmentation; }
+const Augmentation& CifarLoader::augmentation() const {
+    return impl_->options.augmentation;
+}
 
 void CifarLoader::setAugmentation(const Augmentation& augmentation) {
     impl_->options.augmentation = augmentation;
     resetEpoch();
 }
 
-bool CifarLoader::shuffle() const { return impl_->shuffle; }
-bool CifarLoader::dropLast() const { return impl_->dropLast; }
-uint64_t CifarLoader::seed() const { return impl_->options.seed; }
+bool CifarLoader::shuffle() const {
+    return impl_->shuffle;
+}
+bool CifarLoader::dropLast() const {
+    return impl_->dropLast;
+}
+uint64_t CifarLoader::seed() const {
+    return impl_->options.seed;
+}
 
 void CifarLoader::setSeed(uint64_t seed) {
     impl_->options.seed = seed;
     resetEpoch();
 }
 
-int CifarLoader::epoch() const { return impl_->epoch; }
+int CifarLoader::epoch() const {
+    return impl_->epoch;
+}
 
 void CifarLoader::resetEpoch() {
     impl_->epoch = 0;
@@ -199,7 +223,9 @@ void CifarLoader::clearMask() {
     impl_->applyMask();
 }
 
-bool CifarLoader::masked() const { return !impl_->keep.empty(); }
+bool CifarLoader::masked() const {
+    return !impl_->keep.empty();
+}
 
 std::vector<int64_t> CifarLoader::activeIndices() const {
     auto cpu = impl_->active.to(at::kCPU).contiguous();
@@ -216,10 +242,9 @@ void CifarLoader::setLabels(const std::vector<int64_t>& labels) {
         throw Error("got " + std::to_string(labels.size()) + " labels for " +
                     std::to_string(fullSize()) + " examples");
     }
-    impl_->fullLabels =
-        at::from_blob(const_cast<int64_t*>(labels.data()), {fullSize()}, at::kLong)
-            .to(toTorchDevice(impl_->device))
-            .clone();
+    impl_->fullLabels = at::from_blob(const_cast<int64_t*>(labels.data()), {fullSize()}, at::kLong)
+                            .to(toTorchDevice(impl_->device))
+                            .clone();
     impl_->applyMask();
 }
 

@@ -12,11 +12,11 @@ namespace airbench {
 // Every random number one epoch needs, drawn up front. Kept separate from their use so that a
 // self-test can replay the same draws on another device.
 struct EpochDraws {
-    at::Tensor preFlip;        // (N) bool, epoch 0 with alternating flip only
-    at::Tensor flip;           // (N) bool, every epoch without alternating flip
-    at::Tensor cropY, cropX;   // (N) int64 in [0, 2*translate]
+    at::Tensor preFlip;           // (N) bool, epoch 0 with alternating flip only
+    at::Tensor flip;              // (N) bool, every epoch without alternating flip
+    at::Tensor cropY, cropX;      // (N) int64 in [0, 2*translate]
     at::Tensor cutoutY, cutoutX;  // (N) int64 in [0, 32 - cutout]
-    at::Tensor order;          // (N) int64: randperm(N), or arange(N) without shuffling
+    at::Tensor order;             // (N) int64: randperm(N), or arange(N) without shuffling
 
     EpochDraws to(const c10::Device& device) const;
 };
@@ -44,12 +44,12 @@ struct CifarLoader::Impl {
     bool shuffle = true;
     bool dropLast = true;
 
-    at::Tensor fullImages;  // (N_full, 3, 32, 32) normalised, compute dtype, channels_last
-    at::Tensor fullLabels;  // (N_full) int64
+    at::Tensor fullImages;      // (N_full, 3, 32, 32) normalised, compute dtype, channels_last
+    at::Tensor fullLabels;      // (N_full) int64
     std::vector<uint8_t> keep;  // empty = no mask
-    at::Tensor images;      // the examples in use (= full ones when unmasked)
+    at::Tensor images;          // the examples in use (= full ones when unmasked)
     at::Tensor labels;
-    at::Tensor active;      // (N) int64 on device: full-set index of each example in use
+    at::Tensor active;  // (N) int64 on device: full-set index of each example in use
 
     int epoch = 0;
     at::Tensor preFlipped;  // cached at epoch 0

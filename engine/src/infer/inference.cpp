@@ -33,7 +33,9 @@ at::Tensor inferChunk(AirbenchNet& net, const at::Tensor& x, int level) {
 
 }  // namespace
 
-int ttaForwards(int ttaLevel) { return ttaLevel <= 0 ? 1 : ttaLevel == 1 ? 2 : 6; }
+int ttaForwards(int ttaLevel) {
+    return ttaLevel <= 0 ? 1 : ttaLevel == 1 ? 2 : 6;
+}
 
 at::Tensor inferLogits(AirbenchNet& net, const at::Tensor& images, int ttaLevel) {
     if (ttaLevel < 0 || ttaLevel > 2) {

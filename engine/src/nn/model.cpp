@@ -23,7 +23,9 @@ const ModelInfo& Model::info() const {
     return impl_ ? impl_->info : kEmpty;
 }
 
-Device Model::device() const { return impl_ ? impl_->device : Device{}; }
+Device Model::device() const {
+    return impl_ ? impl_->device : Device{};
+}
 
 int64_t Model::parameterCount() const {
     int64_t count = 0;

@@ -25,7 +25,9 @@ void defaultUniform(at::Tensor& t, int64_t fanIn, at::Generator& gen) {
     t.uniform_(-bound, bound, gen);
 }
 
-int64_t fanIn(const at::Tensor& weight) { return weight.numel() / weight.size(0); }
+int64_t fanIn(const at::Tensor& weight) {
+    return weight.numel() / weight.size(0);
+}
 
 }  // namespace
 
@@ -33,10 +35,10 @@ ConvGroupImpl::ConvGroupImpl(int in, int out, BlockKind kind, double bnMomentum,
     : kind(kind) {
     const int layers = kind == BlockKind::TwoConv ? 2 : 3;
     for (int i = 0; i < layers; ++i) {
-        convs.push_back(register_module("conv" + std::to_string(i + 1),
-                                        conv3x3(i == 0 ? in : out, out)));
-        norms.push_back(register_module("norm" + std::to_string(i + 1),
-                                        batchNorm(out, bnMomentum, bnEps)));
+        convs.push_back(
+            register_module("conv" + std::to_string(i + 1), conv3x3(i == 0 ? in : out, out)));
+        norms.push_back(
+            register_module("norm" + std::to_string(i + 1), batchNorm(out, bnMomentum, bnEps)));
     }
 }
 
@@ -60,12 +62,12 @@ AirbenchNetImpl::AirbenchNetImpl(const NetworkSpec& s) : spec(s) {
     groups = register_module("groups", torch::nn::ModuleList());
     int in = kWhiteningChannels;
     for (int width : spec.widths) {
-        groups->push_back(ConvGroup(in, width, spec.block, spec.batchNormMomentum,
-                                    spec.batchNormEps));
+        groups->push_back(
+            ConvGroup(in, width, spec.block, spec.batchNormMomentum, spec.batchNormEps));
         in = width;
     }
-    head = register_module("head",
-                           torch::nn::Linear(torch::nn::LinearOptions(in, spec.numClasses).bias(false)));
+    head = register_module(
+        "head", torch::nn::Linear(torch::nn::LinearOptions(in, spec.numClasses).bias(false)));
     logitScale = spec.head == HeadKind::ScaledByNinth ? 1.0 / 9.0 : 1.0 / spec.widths[2];
 }
 

@@ -8,22 +8,29 @@ at::Tensor extractPatches(const at::Tensor& images) {
     const int64_t channels = images.size(1);
     // (N, C, H-1, W-1, 2, 2) -> (N, W-1, H-1, C, 2, 2): patch order is irrelevant, the inner
     // (C, 2, 2) order is what the filters are reshaped to.
-    return images.unfold(2, 2, 1).unfold(3, 2, 1).transpose(1, 3).reshape({-1, channels * 4})
+    return images.unfold(2, 2, 1)
+        .unfold(3, 2, 1)
+        .transpose(1, 3)
+        .reshape({-1, channels * 4})
         .to(at::kFloat);
 }
 
 at::Tensor patchSecondMoment(const at::Tensor& images) {
-    at::Tensor patches = extractPatches(images);
+    // Accumulated in fp64: over 4.8M patches an fp32 sum is off by enough to give a rank-deficient
+    // matrix (grey images replicated to 3 channels, e.g. Fashion-MNIST) a clearly negative
+    // eigenvalue, and then 1/sqrt(eigenvalue + eps) is NaN. The reference sums in fp32.
+    at::Tensor patches = extractPatches(images).to(at::kDouble);
     return patches.t().mm(patches) / static_cast<double>(patches.size(0));
 }
 
 at::Tensor whiteningFilters(const at::Tensor& images, double eps) {
     at::Tensor sigma = patchSecondMoment(images);
     at::Tensor eigenvalues, eigenvectors;
-    // eigh runs on any device; the 12x12 problem is tiny.
-    std::tie(eigenvalues, eigenvectors) = at::linalg_eigh(sigma.to(at::kDouble).cpu(), "U");
-    eigenvalues = eigenvalues.flip(0);                    // descending
-    eigenvectors = eigenvectors.t().flip(0);              // rows = eigenvectors, descending
+    // On the CPU: the 12x12 problem is tiny.
+    std::tie(eigenvalues, eigenvectors) = at::linalg_eigh(sigma.cpu(), "U");
+    // A second-moment matrix is positive semi-definite; clamp rounding below zero.
+    eigenvalues = eigenvalues.clamp_min(0).flip(0);  // descending
+    eigenvectors = eigenvectors.t().flip(0);         // rows = eigenvectors, descending
     at::Tensor scaled = eigenvectors / (eigenvalues + eps).sqrt().unsqueeze(1);
     const int64_t channels = images.size(1);
     at::Tensor filters = at::cat({scaled, -scaled}).reshape({-1, channels, 2, 2});

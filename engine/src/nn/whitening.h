@@ -12,7 +12,7 @@ constexpr double kWhiteningEps = 5e-4;
 
 // (N, 3, H, W) -> (N * (H-1) * (W-1), 12) fp32 rows, each a patch in (channel, row, col) order.
 at::Tensor extractPatches(const at::Tensor& images);
-// Sigma = X^T X / n over the patches of `images`: (12, 12) fp32.
+// Sigma = X^T X / n over the patches of `images`: (12, 12) fp64.
 at::Tensor patchSecondMoment(const at::Tensor& images);
 // The 24 filters (24, 3, 2, 2) fp32 for `images` (normalised, not augmented), ordered by
 // descending eigenvalue as in the legacy scripts.

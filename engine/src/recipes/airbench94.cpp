@@ -10,7 +10,8 @@ Recipe airbench94() {
     Recipe r;
     r.name = "airbench94";
     r.title = "airbench94";
-    r.description = "94% in 9.9 epochs: whitening, Nesterov SGD, lookahead, TTA (the paper's recipe)";
+    r.description =
+        "94% in 9.9 epochs: whitening, Nesterov SGD, lookahead, TTA (the paper's recipe)";
     r.reference = {0.9401, 3.83, "A100", 0.36, 1000};
 
     r.network.widths = {64, 256, 256};

@@ -11,6 +11,18 @@
 #include <sstream>
 
 namespace airbench {
+namespace {
+
+EpochHook& epochHook() {
+    static EpochHook hook;
+    return hook;
+}
+
+}  // namespace
+
+void setEpochHookForTesting(EpochHook hook) {
+    epochHook() = std::move(hook);
+}
 
 RunContext::RunContext(const Recipe& r, CifarLoader& tr, const CifarLoader* te,
                        const TrainOptions& o, TrainObserver* obs)
@@ -73,8 +85,8 @@ void RunContext::flushSteps() {
     for (size_t i = 0; i < pendingSteps_.size(); ++i) {
         if (!std::isfinite(v[i])) {
             std::ostringstream msg;
-            msg << "Training diverged: the loss became " << v[i] << " at step "
-                << pendingSteps_[i].step << " (epoch " << pendingSteps_[i].epoch + 1
+            msg << "Training diverged: the loss became " << (std::isnan(v[i]) ? "NaN" : "infinite")
+                << " at step " << pendingSteps_[i].step << " (epoch " << pendingSteps_[i].epoch + 1
                 << "). Try a lower learning rate or fewer epochs.";
             pendingLosses_.clear();
             pendingSteps_.clear();
@@ -88,7 +100,9 @@ void RunContext::flushSteps() {
     pendingSteps_.clear();
 }
 
-bool RunContext::stopRequested() const { return observer && observer->stopRequested(); }
+bool RunContext::stopRequested() const {
+    return observer && observer->stopRequested();
+}
 
 void RunContext::endEpoch(int epoch, AirbenchNet& net, const at::Tensor& logits,
                           const at::Tensor& labels, const at::Tensor& lossSum) {
@@ -108,8 +122,7 @@ void RunContext::endEpoch(int epoch, AirbenchNet& net, const at::Tensor& logits,
         at::Tensor probs =
             at::softmax(inferLogits(net, train.impl().images, 0), 1);  // (N, classes)
         at::Tensor predicted = probs.argmax(1).to(at::kShort).cpu();
-        at::Tensor trueProb =
-            probs.gather(1, train.impl().labels.view({-1, 1})).view({-1}).cpu();
+        at::Tensor trueProb = probs.gather(1, train.impl().labels.view({-1, 1})).view({-1}).cpu();
         const auto active = train.activeIndices();
         std::vector<int16_t> pred(static_cast<size_t>(train.fullSize()), -1);
         std::vector<float> prob(static_cast<size_t>(train.fullSize()), NAN);
@@ -121,6 +134,9 @@ void RunContext::endEpoch(int epoch, AirbenchNet& net, const at::Tensor& logits,
         history.epochTrueProbabilities.push_back(std::move(prob));
     }
     history.epochs.push_back(m);
+    if (epochHook()) {
+        epochHook()(epoch, *net);
+    }
     if (observer) {
         observer->onEpoch(m);
     }
@@ -131,6 +147,7 @@ TrainResult RunContext::finish(Model model, bool cancelled) {
     RunSummary& s = history.summary;
     s.cancelled = cancelled;
     s.steps = steps_;
+    model.impl().info.datasetHash = options.datasetHash;
     AirbenchNet& net = model.impl().net;
     if (test && test->size() > 0) {
         if (!cancelled) {
@@ -159,8 +176,8 @@ double deviceAccuracy(AirbenchNet& net, const CifarLoader& loader, int level) {
 }
 
 at::Tensor perExampleLoss(const at::Tensor& logits, const at::Tensor& labels, double smoothing) {
-    return at::cross_entropy_loss(logits.to(at::kFloat), labels, /*weight=*/{},
-                                  at::Reduction::None, /*ignore_index=*/-100, smoothing);
+    return at::cross_entropy_loss(logits.to(at::kFloat), labels, /*weight=*/{}, at::Reduction::None,
+                                  /*ignore_index=*/-100, smoothing);
 }
 
 }  // namespace airbench

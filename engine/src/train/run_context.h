@@ -9,6 +9,7 @@
 #include <ATen/ATen.h>
 
 #include <chrono>
+#include <functional>
 #include <vector>
 
 #include "nn/network.h"
@@ -62,6 +63,11 @@ private:
     std::vector<at::Tensor> pendingLosses_;
     std::vector<StepMetrics> pendingSteps_;
 };
+
+// A test seam: called at the end of every completed epoch with the live network (engine tests
+// check which tensors trained). Not for production use; empty by default.
+using EpochHook = std::function<void(int epoch, AirbenchNetImpl& net)>;
+void setEpochHookForTesting(EpochHook hook);
 
 // Accuracy of `net` (eval mode, TTA `level`) on a loader's examples, computed on the device.
 double deviceAccuracy(AirbenchNet& net, const CifarLoader& loader, int level);

@@ -53,13 +53,15 @@ TrainResult trainWithSgd(const Recipe& recipe, CifarLoader& train, const CifarLo
     const int64_t totalSteps = plan.totalSteps;
     run.begin(plan);
 
-    at::Generator initGen = makeGenerator(Device{}, deriveSeed(options.seed, RandomStream::NetworkInit));
+    at::Generator initGen =
+        makeGenerator(Device{}, deriveSeed(options.seed, RandomStream::NetworkInit));
     Model model = makeModel(recipe.name, recipe.network, run.device, options.seed, initGen);
     AirbenchNet& net = model.impl().net;
     NesterovSgd optimizer = makeSgd(*net, hyp, batchSize);
     // The snapshot predates the whitening init, as in the reference (its first update nearly
     // erases the stale copy).
-    std::unique_ptr<Lookahead> lookahead = hyp.lookahead ? std::make_unique<Lookahead>(*net) : nullptr;
+    std::unique_ptr<Lookahead> lookahead =
+        hyp.lookahead ? std::make_unique<Lookahead>(*net) : nullptr;
 
     train.resetEpoch();
     run.startClock();

@@ -39,13 +39,20 @@ void check(bool ok, const std::string& message) {
 Recipe resolveRecipe(const Recipe& recipe, const TrainOptions& o) {
     Recipe r = recipe;
     Hyperparameters& h = r.hyp;
-    if (o.epochs) h.epochs = *o.epochs;
-    if (o.labelSmoothing) h.labelSmoothing = *o.labelSmoothing;
-    if (o.learningRate) h.learningRate = *o.learningRate;
-    if (o.weightDecay) h.weightDecay = *o.weightDecay;
-    if (o.whiteningBiasEpochs) h.whiteningBiasEpochs = *o.whiteningBiasEpochs;
-    if (o.batchSize) h.batchSize = *o.batchSize;
-    if (o.ttaLevel) h.ttaLevel = *o.ttaLevel;
+    if (o.epochs)
+        h.epochs = *o.epochs;
+    if (o.labelSmoothing)
+        h.labelSmoothing = *o.labelSmoothing;
+    if (o.learningRate)
+        h.learningRate = *o.learningRate;
+    if (o.weightDecay)
+        h.weightDecay = *o.weightDecay;
+    if (o.whiteningBiasEpochs)
+        h.whiteningBiasEpochs = *o.whiteningBiasEpochs;
+    if (o.batchSize)
+        h.batchSize = *o.batchSize;
+    if (o.ttaLevel)
+        h.ttaLevel = *o.ttaLevel;
     check(o.widthMultiplier > 0 && o.widthMultiplier <= 8,
           "width multiplier must be in (0, 8], got " + std::to_string(o.widthMultiplier));
     // Resolving twice with the same options must not scale twice.
@@ -56,7 +63,8 @@ Recipe resolveRecipe(const Recipe& recipe, const TrainOptions& o) {
         check(o.widthMultiplier == h.widthMultiplier || o.widthMultiplier == 1.0,
               "recipe already scaled by " + std::to_string(h.widthMultiplier));
     }
-    check(h.epochs > 0 && h.epochs <= 1000, "epochs must be in (0, 1000], got " + std::to_string(h.epochs));
+    check(h.epochs > 0 && h.epochs <= 1000,
+          "epochs must be in (0, 1000], got " + std::to_string(h.epochs));
     check(h.batchSize > 0, "batch size must be positive");
     check(h.labelSmoothing >= 0 && h.labelSmoothing < 1,
           "label smoothing must be in [0, 1), got " + std::to_string(h.labelSmoothing));
@@ -95,7 +103,8 @@ void warmup(const Recipe& recipe, CifarLoader& trainLoader, const TrainOptions& 
     // data, so later runs start from nothing.
     CifarLoader::Impl& impl = trainLoader.impl();
     const at::Tensor savedLabels = impl.fullLabels;
-    at::Generator gen = makeGenerator(Device{}, deriveSeed(options.seed, RandomStream::WarmupLabels));
+    at::Generator gen =
+        makeGenerator(Device{}, deriveSeed(options.seed, RandomStream::WarmupLabels));
     impl.fullLabels = at::randint(0, recipe.network.numClasses, {trainLoader.fullSize()}, gen,
                                   at::TensorOptions().dtype(at::kLong))
                           .to(savedLabels.device());

@@ -37,8 +37,10 @@ double incompleteBetaFraction(double a, double b, double x) {
 }
 
 double regularizedIncompleteBeta(double a, double b, double x) {
-    if (x <= 0) return 0;
-    if (x >= 1) return 1;
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
     const double logFront =
         std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
     if (x < (a + 1) / (a + b + 2)) {
@@ -74,13 +76,15 @@ Summary summarize(const std::vector<double>& values) {
         return s;
     }
     double sum = 0;
-    for (double v : values) sum += v;
+    for (double v : values)
+        sum += v;
     s.mean = sum / s.count;
     s.min = *std::min_element(values.begin(), values.end());
     s.max = *std::max_element(values.begin(), values.end());
     if (s.count > 1) {
         double squares = 0;
-        for (double v : values) squares += (v - s.mean) * (v - s.mean);
+        for (double v : values)
+            squares += (v - s.mean) * (v - s.mean);
         s.stddev = std::sqrt(squares / (s.count - 1));
         s.ci95 = studentT975(s.count - 1) * s.stddev / std::sqrt(double(s.count));
     }
@@ -101,8 +105,7 @@ WelchTest welchTest(const std::vector<double>& a, const std::vector<double>& b) 
         return w;
     }
     w.t = w.difference / std::sqrt(va + vb);
-    w.dof = (va + vb) * (va + vb) /
-            (va * va / (sa.count - 1) + vb * vb / (sb.count - 1));
+    w.dof = (va + vb) * (va + vb) / (va * va / (sa.count - 1) + vb * vb / (sb.count - 1));
     w.pValue = twoSidedTailProbability(std::abs(w.t), w.dof);
     return w;
 }

@@ -114,8 +114,10 @@ private Q_SLOTS:
         QCOMPARE(d.classNames.size(), size_t(10));
         QCOMPARE(d.classNames[0], std::string("airplane"));
         QCOMPARE(d.classNames[9], std::string("truck"));
-        for (int64_t count : classCounts(d.train, 10)) QCOMPARE(count, int64_t(5000));
-        for (int64_t count : classCounts(d.test, 10)) QCOMPARE(count, int64_t(1000));
+        for (int64_t count : classCounts(d.train, 10))
+            QCOMPARE(count, int64_t(5000));
+        for (int64_t count : classCounts(d.test, 10))
+            QCOMPARE(count, int64_t(1000));
         // The figures its README reports.
         const ChannelStats s = computeChannelStats(d.train);
         QVERIFY(std::abs(s.mean[0] - 125.307) < 1e-3 && std::abs(s.mean[2] - 113.865) < 1e-3);
@@ -143,7 +145,8 @@ private Q_SLOTS:
         QCOMPARE(d.train.size(), int64_t(60000));
         QCOMPARE(d.test.size(), int64_t(10000));
         QCOMPARE(d.classNames[9], std::string("Ankle boot"));
-        for (int64_t count : classCounts(d.train, 10)) QCOMPARE(count, int64_t(6000));
+        for (int64_t count : classCounts(d.train, 10))
+            QCOMPARE(count, int64_t(6000));
         for (int64_t i : {0, 1234, 59999}) {
             const uint8_t* img = d.train.image(i);
             int borderSum = 0, inside = 0;
@@ -211,8 +214,9 @@ private Q_SLOTS:
         writeCifarFolder(dir, 2, 3);
         fs::resize_file(dir / "data_batch_2.bin", 3 * 3073 - 100);
         const QString msg = loadError(dir);
-        QVERIFY2(msg.contains("data_batch_2.bin") && msg.contains(QString::number(3 * 3073 - 100)) &&
-                     msg.contains("3073") && msg.contains("30730000"),
+        QVERIFY2(msg.contains("data_batch_2.bin") &&
+                     msg.contains(QString::number(3 * 3073 - 100)) && msg.contains("3073") &&
+                     msg.contains("30730000"),
                  qPrintable(msg));
     }
 

@@ -28,7 +28,9 @@ CifarLoader makeLoader(Augmentation aug, bool shuffle, bool dropLast, int batch 
 }
 
 // Reflect index as in reflection padding: -1 -> 1, 32 -> 30.
-int reflect(int i, int n) { return i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i; }
+int reflect(int i, int n) {
+    return i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i;
+}
 
 }  // namespace
 
@@ -97,7 +99,8 @@ private Q_SLOTS:
         const at::Tensor crops = loader.impl().augment(draws).images.contiguous();
         std::set<std::pair<int64_t, int64_t>> offsets;
         for (int64_t i = 0; i < 40; ++i) {
-            const int64_t dy = draws.cropY[i].item<int64_t>() - r, dx = draws.cropX[i].item<int64_t>() - r;
+            const int64_t dy = draws.cropY[i].item<int64_t>() - r,
+                          dx = draws.cropX[i].item<int64_t>() - r;
             QVERIFY(std::abs(dy) <= r && std::abs(dx) <= r);
             offsets.insert({dy, dx});
             const at::Tensor srcImage = norm[i], outImage = crops[i];
@@ -106,9 +109,14 @@ private Q_SLOTS:
             for (int c = 0; c < 3; ++c) {
                 for (int y = 0; y < 32; ++y) {
                     for (int x = 0; x < 32; ++x) {
-                        const float expected = src[c][reflect(y + int(dy), 32)][reflect(x + int(dx), 32)];
+                        const float expected =
+                            src[c][reflect(y + int(dy), 32)][reflect(x + int(dx), 32)];
                         if (out[c][y][x] != expected) {
-                            QFAIL(qPrintable(QString("image %1 differs at (%2, %3, %4)").arg(i).arg(c).arg(y).arg(x)));
+                            QFAIL(qPrintable(QString("image %1 differs at (%2, %3, %4)")
+                                                 .arg(i)
+                                                 .arg(c)
+                                                 .arg(y)
+                                                 .arg(x)));
                         }
                     }
                 }
@@ -145,10 +153,12 @@ private Q_SLOTS:
     void sameSeedSameBatchesOtherSeedOthers() {
         AIRBENCH_REQUIRE_CIFAR();
         const Augmentation aug{true, 2, 12, true};
-        CifarLoader a = makeLoader(aug, true, true, 100, 3), b = makeLoader(aug, true, true, 100, 3);
+        CifarLoader a = makeLoader(aug, true, true, 100, 3),
+                    b = makeLoader(aug, true, true, 100, 3);
         CifarLoader c = makeLoader(aug, true, true, 100, 4);
         for (int e = 0; e < 3; ++e) {
-            EpochData ea = a.impl().nextEpoch(), eb = b.impl().nextEpoch(), ec = c.impl().nextEpoch();
+            EpochData ea = a.impl().nextEpoch(), eb = b.impl().nextEpoch(),
+                      ec = c.impl().nextEpoch();
             QVERIFY(ea.images.equal(eb.images) && ea.order.equal(eb.order));
             QVERIFY(!ea.order.equal(ec.order));
         }
@@ -161,7 +171,8 @@ private Q_SLOTS:
         loader.impl().nextEpoch();
         QCOMPARE(loader.epoch(), 1);
         std::vector<uint8_t> keep(kSubset, 0);
-        for (int64_t i = 0; i < kSubset; i += 3) keep[static_cast<size_t>(i)] = 1;  // 200 kept
+        for (int64_t i = 0; i < kSubset; i += 3)
+            keep[static_cast<size_t>(i)] = 1;  // 200 kept
         loader.setMask(keep);
         QCOMPARE(loader.epoch(), 0);
         QCOMPARE(loader.size(), int64_t(200));

@@ -12,7 +12,7 @@ private Q_SLOTS:
         const Summary s = summarize({0.93, 0.94, 0.95, 0.94});
         QCOMPARE(s.count, 4);
         QVERIFY(std::abs(s.mean - 0.94) < 1e-12);
-        QVERIFY(std::abs(s.stddev - 0.0081649658) < 1e-9);       // sample std
+        QVERIFY(std::abs(s.stddev - 0.0081649658) < 1e-9);               // sample std
         QVERIFY(std::abs(s.ci95 - 3.182446 * 0.0081649658 / 2) < 1e-6);  // t(3) = 3.1824
         QCOMPARE(summarize({0.5}).stddev, 0.0);
     }
