@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <vector>
 
 namespace airbench::cli {
 
@@ -16,9 +17,15 @@ struct Command {
 };
 
 Command addDataInfoCommand(CLI::App& data);
+#ifdef AIRBENCH_WITH_DATAIO
+// `data get cifar10` and `data import` (data_io_commands.cpp).
+std::vector<Command> addDataIoCommands(CLI::App& data);
+#endif
 Command addRecipesCommand(CLI::App& app);
 Command addTrainCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
 Command addBenchLoaderCommand(CLI::App& app);
+Command addScoreCommand(CLI::App& app);
+Command addSelectCommand(CLI::App& app);
 
 }  // namespace airbench::cli

@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
 
     std::vector<Command> commands = {
         addDataInfoCommand(*data), addRecipesCommand(app),     addTrainCommand(app),
-        addBenchCommand(app),      addBenchLoaderCommand(app),
+        addBenchCommand(app),      addBenchLoaderCommand(app), addScoreCommand(app),
+        addSelectCommand(app),
     };
 
     try {

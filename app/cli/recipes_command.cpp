@@ -18,8 +18,8 @@ Command addRecipesCommand(CLI::App& app) {
     return {command, [json] {
                 nlohmann::json list = nlohmann::json::array();
                 if (!*json) {
-                    std::printf("%-18s %9s %10s %7s %10s  %s\n", "recipe", "ref. acc", "ref. time",
-                                "PFLOP", "epochs", "description");
+                    std::printf("%-18s %8s %12s %9s %7s %7s  %s\n", "recipe", "ref. acc",
+                                "ref. time", "ref. PFLOP", "PFLOP", "epochs", "description");
                 }
                 for (const Recipe& r : recipes()) {
                     const RunPlan plan = planRun(r, 50000, 10000);
@@ -34,10 +34,12 @@ Command addRecipesCommand(CLI::App& app) {
                                         {"epochs", r.hyp.epochs},
                                         {"pflop", plan.totalFlops() / 1e15}});
                     } else {
-                        std::printf("%-18s %8.2f%% %6.2f s %s %7.2f %10.4g  %s\n", r.name.c_str(),
-                                    100 * r.reference.accuracy, r.reference.seconds,
-                                    r.reference.card.c_str(), r.reference.pflop, r.hyp.epochs,
-                                    r.description.c_str());
+                        char time[32];
+                        std::snprintf(time, sizeof time, "%.2f s %s", r.reference.seconds,
+                                      r.reference.card.c_str());
+                        std::printf("%-18s %7.2f%% %12s %10.2f %7.2f %7.4g  %s\n", r.name.c_str(),
+                                    100 * r.reference.accuracy, time, r.reference.pflop,
+                                    plan.totalFlops() / 1e15, r.hyp.epochs, r.description.c_str());
                     }
                 }
                 if (*json) {

@@ -3,6 +3,7 @@
 #include <airbench/config.h>
 #include <airbench/error.h>
 #include <airbench/inference.h>
+#include <airbench/mask.h>
 #include <airbench/stats.h>
 #include <airbench/train.h>
 
@@ -31,6 +32,7 @@ struct TrainCommandOptions {
     std::string warmup = "auto";
     std::string jsonPath;
     std::string saveModel;
+    std::string maskPath;
     bool quiet = false;
 };
 
@@ -151,6 +153,15 @@ int runTrain(const TrainCommandOptions& o) {
     options.datasetHash = dataset.hash;
     CifarLoader trainLoader = makeTrainLoader(recipe, dataset.train, device, o.seed);
     CifarLoader testLoader = makeTestLoader(dataset.test, device);
+    std::string maskName, maskHash;
+    if (!o.maskPath.empty()) {
+        const Mask mask = Mask::load(o.maskPath, dataset.hash, dataset.train.size());
+        trainLoader.setMask(mask.keep());
+        maskName = mask.name();
+        maskHash = mask.hash();
+        std::fprintf(stderr, "mask '%s': training on %lld of %lld examples\n", maskName.c_str(),
+                     static_cast<long long>(mask.count()), static_cast<long long>(mask.size()));
+    }
     const RunPlan plan = planRun(recipe, trainLoader.size(), testLoader.size());
     std::fprintf(stderr, "%s on %s: %lld steps (%d epochs of %lld), %.3g PFLOP per run, %d run%s\n",
                  recipe.name.c_str(), describeDevice(device).c_str(),
@@ -170,6 +181,12 @@ int runTrain(const TrainCommandOptions& o) {
                          {"hash", dataset.hash},
                          {"train_examples", dataset.train.size()},
                          {"test_examples", dataset.test.size()}};
+    if (!o.maskPath.empty()) {
+        config["mask"] = {{"path", o.maskPath},
+                          {"name", maskName},
+                          {"hash", maskHash},
+                          {"examples", trainLoader.size()}};
+    }
     config["device"] = describeDevice(device);
     config["libtorch"] = libtorchVersion();
     config["runs"] = o.runs;
@@ -257,6 +274,8 @@ Command addTrainCommand(CLI::App& app) {
         ->capture_default_str();
     c->add_option("--json", o->jsonPath, "Write config, every run and the summary as JSON");
     c->add_option("--save-model", o->saveModel, "Save the last run's network");
+    c->add_option("--mask", o->maskPath,
+                  "Train only on the examples of this mask file (see `airbench score --mask-out`)");
     c->add_flag("--quiet", o->quiet, "Print only the final row of each run");
     return {c, [o] { return runTrain(*o); }};
 }

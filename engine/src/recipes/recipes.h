@@ -9,5 +9,7 @@ namespace airbench::builtin {
 Recipe airbench94();
 Recipe airbench95();
 Recipe airbench96();
+Recipe airbench94Muon();
+Recipe airbench96Faster();
 
 }  // namespace airbench::builtin

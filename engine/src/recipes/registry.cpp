@@ -9,9 +9,8 @@ namespace airbench {
 
 const std::vector<Recipe>& recipes() {
     static const std::vector<Recipe> all = {
-        builtin::airbench94(),
-        builtin::airbench95(),
-        builtin::airbench96(),
+        builtin::airbench94(), builtin::airbench94Muon(),   builtin::airbench95(),
+        builtin::airbench96(), builtin::airbench96Faster(),
     };
     return all;
 }

@@ -1,0 +1,224 @@
+// airbench96_faster (airbench96_faster.py): 96.00% in 27.3 s on an A100, 3.1 PFLOP.
+// Proxy-based data filtering: a small proxy network trains first on the very batch stream the
+// main network will see; at every step it marks the highest-loss half of the batch (512 of 1024)
+// by its own loss, and the main network (airbench96's) then trains on only those examples.
+// Batches run across epoch boundaries (48 steps per "epoch", T = 2160 over 45 epochs).
+// The original never freezes the whitening bias (its switch compares an epoch index against a
+// step count); that quirk is the default here (whiteningBiasEpochs < 0), --whiten-bias-epochs 3
+// restores the intended freeze.
+
+#include "recipes/airbench96_faster.h"
+
+#include "core/torch_device.h"
+#include "data/batch_stream.h"
+#include "infer/tta.h"
+#include "nn/model_impl.h"
+#include "nn/whitening.h"
+#include "optim/lookahead.h"
+#include "optim/nesterov_sgd.h"
+#include "optim/schedule.h"
+#include "recipes/recipes.h"
+#include "train/run_context.h"
+#include "train/sgd_trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+
+namespace airbench::builtin {
+namespace {
+
+constexpr int kProxyUpdateEvery = 4;  // the proxy backpropagates on every 4th step only
+
+BatchHook& batchHook() {
+    static BatchHook hook;
+    return hook;
+}
+
+void callHook(const char* phase, int64_t step, const at::Tensor& indices, const at::Tensor& kept,
+              const at::Tensor& losses) {
+    if (batchHook()) {
+        batchHook()(phase, step, indices, kept, losses);
+    }
+}
+
+int64_t keptPerBatch(int batchSize) {
+    return batchSize / 2;
+}
+
+RunPlan planFaster(const Recipe& recipe, int64_t trainExamples, int64_t testExamples) {
+    RunPlan plan = planSgdRun(recipe, trainExamples, testExamples);
+    const int64_t kept = keptPerBatch(recipe.hyp.batchSize);
+    const double mainForward = forwardFlopsPerImage(recipe.network);
+    const double proxyForward = forwardFlopsPerImage(proxyNetwork(recipe.hyp.widthMultiplier));
+    const int64_t proxyUpdates = (plan.totalSteps + kProxyUpdateEvery - 1) / kProxyUpdateEvery;
+    plan.examplesSeen = plan.totalSteps * kept;
+    plan.trainFlops = 3.0 * mainForward * double(plan.examplesSeen) +
+                      proxyForward * double(plan.totalSteps * recipe.hyp.batchSize) +
+                      2.0 * proxyForward * double(proxyUpdates * kept);
+    return plan;
+}
+
+// Trains the proxy over the stream and returns, per step, the kept positions in the batch.
+std::vector<at::Tensor> trainProxy(const Recipe& recipe, RunContext& run, int64_t totalSteps,
+                                   int64_t stepsPerEpoch) {
+    const Hyperparameters& hyp = recipe.hyp;
+    CifarLoader::Impl& loader = run.train.impl();
+    const int batchSize = run.train.batchSize();
+    at::Generator gen =
+        makeGenerator(Device{}, deriveSeed(run.options.seed, RandomStream::ProxyInit));
+    Model proxyModel = makeModel(recipe.name + ".proxy", proxyNetwork(hyp.widthMultiplier),
+                                 run.device, run.options.seed, gen);
+    AirbenchNet& proxy = proxyModel.impl().net;
+    proxy->whiten->bias.set_requires_grad(false);  // the proxy's whitening bias stays 0
+    NesterovSgd sgd = makeSgd(*proxy, hyp, batchSize);
+    initWhitening(proxy->whiten->weight, loader.images);
+
+    BatchStream stream(loader, batchSize);
+    std::vector<at::Tensor> kept;
+    kept.reserve(static_cast<size_t>(totalSteps));
+    const int64_t keep = keptPerBatch(batchSize);
+    for (int64_t t = 0; t < totalSteps; ++t) {
+        if (t % stepsPerEpoch == 0) {
+            proxy->train();
+        }
+        EpochData::Batch batch = stream.next();
+        at::Tensor losses;
+        if (t % kProxyUpdateEvery == 0) {
+            losses = perExampleLoss(proxy->forward(batch.images), batch.labels, hyp.labelSmoothing);
+            kept.push_back(hardestExamples(losses.detach(), keep));
+            at::Tensor lossSum = losses.index_select(0, kept.back()).sum();
+            proxy->zero_grad(/*set_to_none=*/true);
+            lossSum.backward();
+            sgd.setLrFactor(lrFactor(hyp, t, totalSteps));
+            sgd.step();
+        } else {
+            // Still in train mode: batch statistics, and the running statistics keep updating.
+            at::NoGradGuard noGrad;
+            losses = perExampleLoss(proxy->forward(batch.images), batch.labels, hyp.labelSmoothing);
+            kept.push_back(hardestExamples(losses, keep));
+        }
+        callHook("proxy", t, batch.indices, kept.back(), losses.detach());
+        if (run.stopRequested()) {
+            break;
+        }
+    }
+    return kept;
+}
+
+TrainResult trainFaster(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,
+                        const TrainOptions& options, TrainObserver* observer) {
+    const Hyperparameters& hyp = recipe.hyp;
+    RunContext run(recipe, train, test, options, observer);
+    CifarLoader::Impl& loader = train.impl();
+    const int batchSize = train.batchSize();
+    Recipe planned = recipe;
+    planned.hyp.batchSize = batchSize;
+    const RunPlan plan = planFaster(planned, train.size(), test ? test->size() : 0);
+    const int64_t totalSteps = plan.totalSteps, stepsPerEpoch = plan.stepsPerEpoch;
+    run.begin(plan);
+
+    at::Generator initGen =
+        makeGenerator(Device{}, deriveSeed(options.seed, RandomStream::NetworkInit));
+    Model model = makeModel(recipe.name, recipe.network, run.device, options.seed, initGen);
+    AirbenchNet& net = model.impl().net;
+    NesterovSgd optimizer = makeSgd(*net, hyp, batchSize);
+    auto lookahead = hyp.lookahead ? std::make_unique<Lookahead>(*net) : nullptr;
+
+    run.startClock();
+    initWhitening(net->whiten->weight, loader.images);
+    run.stopClock();
+    const double whiteningSeconds = run.seconds();
+
+    run.startClock();
+    const std::vector<at::Tensor> kept = trainProxy(recipe, run, totalSteps, stepsPerEpoch);
+    run.stopClock();
+    RunSummary& summary = run.history.summary;
+    summary.proxySeconds = run.seconds() - whiteningSeconds;
+    summary.setupSeconds = run.seconds();
+    run.note("proxy trained in " + std::to_string(summary.proxySeconds) +
+             " s; the main network "
+             "trains on the hardest " +
+             std::to_string(keptPerBatch(batchSize)) + " of every " + std::to_string(batchSize) +
+             " examples");
+    if (static_cast<int64_t>(kept.size()) < totalSteps) {  // stopped during the proxy
+        return run.finish(std::move(model), /*cancelled=*/true);
+    }
+
+    BatchStream stream(loader, batchSize);  // the proxy's stream again, from the start
+    bool cancelled = false;
+    int64_t step = 0;
+    at::Tensor logits, labels, lossSum;
+    while (step < totalSteps && !cancelled) {
+        const int epoch = static_cast<int>(step / stepsPerEpoch);
+        if (step % stepsPerEpoch == 0) {
+            const bool biasTrains = hyp.whiteningBiasEpochs < 0 || epoch < hyp.whiteningBiasEpochs;
+            net->whiten->bias.set_requires_grad(biasTrains);
+            run.startClock();
+            net->train();
+        }
+        EpochData::Batch batch = stream.next();
+        const at::Tensor& keep = kept[static_cast<size_t>(step)];
+        callHook("main", step, batch.indices, keep, at::Tensor());
+        logits = net->forward(batch.images.index_select(0, keep));
+        labels = batch.labels.index_select(0, keep);
+        lossSum = perExampleLoss(logits, labels, hyp.labelSmoothing).sum();
+        net->zero_grad(/*set_to_none=*/true);
+        lossSum.backward();
+        optimizer.setLrFactor(lrFactor(hyp, step, totalSteps));
+        optimizer.step();
+        ++step;
+        run.recordStep(lossSum, labels.size(0), epoch);
+        if (lookahead && step % kLookaheadEvery == 0) {
+            lookahead->update(lookaheadDecay(step, totalSteps));
+        }
+        if (lookahead && step == totalSteps) {
+            lookahead->update(1.0);
+        }
+        cancelled = step < totalSteps && run.stopRequested();
+        if (step % stepsPerEpoch == 0 || step == totalSteps || cancelled) {
+            run.stopClock();
+            if (!cancelled) {
+                run.endEpoch(epoch, net, logits.detach(), labels, lossSum.detach());
+            }
+        }
+    }
+    summary.examplesKept = step * keptPerBatch(batchSize);
+    net->whiten->bias.set_requires_grad(true);
+    return run.finish(std::move(model), cancelled);
+}
+
+}  // namespace
+
+at::Tensor hardestExamples(const at::Tensor& losses, int64_t keep) {
+    return std::get<1>(losses.topk(keep, /*dim=*/0, /*largest=*/true, /*sorted=*/false));
+}
+
+NetworkSpec proxyNetwork(double widthMultiplier) {
+    NetworkSpec spec;
+    spec.widths = {32, 64, 64};
+    spec.block = BlockKind::TwoConv;
+    spec.batchNormMomentum = 0.1;
+    spec.head = HeadKind::ScaledByNinth;
+    spec.whiteningBias = WhiteningBiasInit::Zero;
+    return spec.scaled(widthMultiplier);
+}
+
+void setBatchHookForTesting(BatchHook hook) {
+    batchHook() = std::move(hook);
+}
+
+Recipe airbench96Faster() {
+    Recipe r = airbench96();
+    r.name = "airbench96_faster";
+    r.title = "airbench96_faster";
+    r.description = "96% with proxy-based data filtering: trains on the hardest half of each batch";
+    r.reference = {0.9600, 27.3, "A100", 3.1, 200};
+    r.hyp.epochs = 45;               // T = ceil(48 x 45) = 2160
+    r.hyp.whiteningBiasEpochs = -1;  // the original's quirk: the whitening bias never freezes
+    r.train = trainFaster;
+    r.plan = planFaster;
+    return r;
+}
+
+}  // namespace airbench::builtin
