@@ -1,0 +1,34 @@
+#pragma once
+// What the GUI tests share: isolated settings, the real data loaded once per process, and a run
+// small enough for two shared cores (2048 train / 512 test images, width 0.125, batch 256, TTA 0).
+
+#include "engine_types.h"
+#include "support/test_data.h"
+
+#include <QString>
+
+namespace airbench::ui {
+class MainWindow;
+}
+
+namespace airbench::test {
+
+// QStandardPaths test mode (QSettings go to ~/.qttest, never the user's), the application names
+// main.cpp sets, cleared settings, one LibTorch thread. Call first in initTestCase().
+void setUpGuiTests();
+
+// CIFAR-10 when found, else Fashion-MNIST; null when neither is (see dataSkipReason()). Shared,
+// never copied.
+ui::DatasetPtr sharedData();
+QString dataSkipReason();
+
+// The tiny configuration in the window's form and dataset panel.
+void configureTinyRun(ui::MainWindow& window, double epochs, int runs = 1);
+
+}  // namespace airbench::test
+
+#define AIRBENCH_REQUIRE_SOME_DATA()                             \
+    do {                                                         \
+        if (!airbench::test::sharedData())                       \
+            QSKIP(qPrintable(airbench::test::dataSkipReason())); \
+    } while (0)

@@ -1,0 +1,80 @@
+#include "loss_plot.h"
+
+#include "training_session.h"
+
+namespace airbench::ui {
+
+LossPlot::LossPlot(TrainingSession* session, QWidget* parent)
+    : CurvePlot(session, tr("Training loss"), parent) {
+    xAxis->setLabel(tr("step"));
+    yAxis->setLabel(tr("loss (per example)"));
+    // Losses fall from the top left: the top right stays free.
+    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    connect(session_, &TrainingSession::runAdded, this, &LossPlot::addRun);
+    connect(session_, &TrainingSession::stepsAppended, this, &LossPlot::appendSteps);
+    connect(session_, &TrainingSession::cleared, this, &LossPlot::rebuild);
+    rebuild();
+}
+
+int LossPlot::pointCount(int id) const {
+    const QCPGraph* graph = graphOf(id);
+    return graph ? graph->dataCount() : 0;
+}
+
+void LossPlot::rebuild() {
+    clearGraphs();
+    graphs_.clear();
+    for (int id = 0; id < session_->runCount(); ++id) {
+        addRun(id);
+        appendSteps(id, 0, session_->run(id).losses.size());
+    }
+    updateLegend();
+    resetView();
+}
+
+void LossPlot::addRun(int id) {
+    const RunRecord& run = session_->run(id);
+    QCPGraph* graph = addGraph();
+    graph->setName(run.label());
+    graph->setPen(QPen(runColor(id), 1.5));
+    graphs_.insert(id, graph);
+    updateLegend();
+    dataChanged();
+}
+
+void LossPlot::appendSteps(int id, int first, int count) {
+    QCPGraph* graph = graphOf(id);
+    if (!graph || count <= 0) {
+        return;
+    }
+    const RunRecord& run = session_->run(id);
+    // Steps arrive in order: sorted appends keep QCustomPlot's data container cheap.
+    graph->addData(run.steps.mid(first, count), run.losses.mid(first, count), true);
+    dataChanged();
+}
+
+void LossPlot::fitView() {
+    bool found = false;
+    QCPRange keys, values;
+    for (QCPGraph* graph : std::as_const(graphs_)) {
+        bool ok = false;
+        const QCPRange k = graph->getKeyRange(ok);
+        if (!ok) {
+            continue;
+        }
+        const QCPRange v = graph->getValueRange(ok);
+        keys = found ? QCPRange(qMin(keys.lower, k.lower), qMax(keys.upper, k.upper)) : k;
+        values = found ? QCPRange(qMin(values.lower, v.lower), qMax(values.upper, v.upper)) : v;
+        found = true;
+    }
+    if (!found) {
+        xAxis->setRange(0, 100);
+        yAxis->setRange(0, 2.5);
+        return;
+    }
+    xAxis->setRange(qMin(0.0, keys.lower), qMax(keys.upper, keys.lower + 1));
+    const double margin = qMax(0.05 * values.size(), 0.01);
+    yAxis->setRange(qMax(0.0, values.lower - margin), values.upper + margin);
+}
+
+}  // namespace airbench::ui

@@ -1,0 +1,506 @@
+#include "main_window.h"
+
+#include "accuracy_plot.h"
+#include "dataset_panel.h"
+#include "error_banner.h"
+#include "format.h"
+#include "hyperparameter_form.h"
+#include "log_pane.h"
+#include "loss_plot.h"
+#include "recipe_picker.h"
+#include "run_settings.h"
+#include "summary_panel.h"
+#include "training_controller.h"
+#include "training_session.h"
+
+#include <airbench/device.h>
+#include <airbench/paths.h>
+#include <airbench/recipe.h>
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyle>
+#include <QVBoxLayout>
+
+namespace airbench::ui {
+namespace {
+
+// The overrides in the order of the form, for the log: "epochs=2, width=0.125".
+QString describeOverrides(const RunSettings& s) {
+    const TrainOptions& o = s.options;
+    QStringList parts;
+    if (o.epochs)
+        parts << QStringLiteral("epochs=%1").arg(*o.epochs);
+    if (o.batchSize)
+        parts << QStringLiteral("batch_size=%1").arg(*o.batchSize);
+    if (o.learningRate)
+        parts << QStringLiteral("lr=%1").arg(*o.learningRate);
+    if (o.weightDecay)
+        parts << QStringLiteral("weight_decay=%1").arg(*o.weightDecay);
+    if (o.labelSmoothing)
+        parts << QStringLiteral("label_smoothing=%1").arg(*o.labelSmoothing);
+    if (o.ttaLevel)
+        parts << QStringLiteral("tta=%1").arg(*o.ttaLevel);
+    if (o.widthMultiplier != 1.0)
+        parts << QStringLiteral("width=%1").arg(o.widthMultiplier);
+    if (o.compiled)
+        parts << QStringLiteral("compiled");
+    return parts.isEmpty() ? QObject::tr("the recipe's table") : parts.join(QStringLiteral(", "));
+}
+
+}  // namespace
+
+MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMainWindow(parent) {
+    registerEngineMetaTypes();
+    setWindowTitle(tr("Airbench Workbench"));
+    session_ = new TrainingSession(this);
+    controller_ = new TrainingController(session_, this);
+
+    createLayout();
+    createActions();
+
+    connect(recipes_, &RecipePicker::recipeChanged, this, &MainWindow::onRecipeChanged);
+    connect(dataset_, &DatasetPanel::datasetChanged, this, &MainWindow::onDatasetChanged);
+    connect(dataset_, &DatasetPanel::loadFailed, this, &MainWindow::onDatasetFailed);
+    connect(dataset_, &DatasetPanel::loadStarted, this, [this](const QString& folder) {
+        statusBar()->showMessage(tr("Loading %1…").arg(folder));
+    });
+    connect(controller_, &TrainingController::deviceReady, this,
+            [this](const QString& device) { device_->setText(tr("Device: %1").arg(device)); });
+    connect(controller_, &TrainingController::runStarted, this, &MainWindow::onRunStarted);
+    connect(controller_, &TrainingController::epochFinished, this, &MainWindow::onEpochFinished);
+    connect(controller_, &TrainingController::runFinished, this, &MainWindow::onRunFinished);
+    connect(controller_, &TrainingController::progressChanged, this, &MainWindow::onProgress);
+    connect(controller_, &TrainingController::note, this,
+            [this](const QString& text) { log_->appendLine(tr("note: %1").arg(text)); });
+    connect(controller_, &TrainingController::failed, this, &MainWindow::showError);
+    connect(controller_, &TrainingController::finished, this, &MainWindow::onTrainingFinished);
+
+    form_->setRecipe(findRecipe(recipes_->currentRecipe().toStdString()));
+    readSettings(options);
+    setTraining(false);
+}
+
+MainWindow::~MainWindow() {
+    // First of all: join the training thread (closeEvent normally did already), before the
+    // session and the widgets it reports to go away.
+    delete controller_;
+}
+
+void MainWindow::createLayout() {
+    dataset_ = new DatasetPanel;
+    recipes_ = new RecipePicker;
+    form_ = new HyperparameterForm;
+    trainButton_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Train"));
+    trainButton_->setToolTip(tr("Start training (Ctrl+Return)"));
+    stopButton_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop"));
+    stopButton_->setToolTip(tr("Stop after the current step (Esc)"));
+    connect(trainButton_, &QPushButton::clicked, this, &MainWindow::startTraining);
+    connect(stopButton_, &QPushButton::clicked, this, &MainWindow::stopTraining);
+
+    auto* controls = new QWidget;
+    auto* controlsLayout = new QVBoxLayout(controls);
+    controlsLayout->setContentsMargins(0, 0, 0, 0);
+    controlsLayout->addWidget(dataset_);
+    controlsLayout->addWidget(recipes_);
+    controlsLayout->addWidget(form_);
+    controlsLayout->addStretch(1);
+    // The controls scroll on small screens instead of squeezing the form; Train and Stop stay
+    // below them, always in view.
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(controls);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(controls->sizeHint().width() +
+                            scroll->verticalScrollBar()->sizeHint().width());
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(trainButton_, 1);
+    buttons->addWidget(stopButton_, 1);
+    auto* leftColumn = new QWidget;
+    auto* leftLayout = new QVBoxLayout(leftColumn);
+    leftLayout->setContentsMargins(6, 6, 0, 6);
+    leftLayout->addWidget(scroll, 1);
+    leftLayout->addLayout(buttons);
+
+    banner_ = new ErrorBanner;
+    progress_ = new QProgressBar;
+    progress_->setRange(0, 1000);
+    progress_->setValue(0);
+    progress_->setTextVisible(true);
+    progress_->setFormat(tr("idle"));
+    lossPlot_ = new LossPlot(session_);
+    accuracyPlot_ = new AccuracyPlot(session_);
+    summary_ = new SummaryPanel(session_);
+    log_ = new LogPane;
+
+    plotSplitter_ = new QSplitter(Qt::Horizontal);
+    plotSplitter_->addWidget(lossPlot_);
+    plotSplitter_->addWidget(accuracyPlot_);
+    bottomSplitter_ = new QSplitter(Qt::Horizontal);
+    bottomSplitter_->addWidget(summary_);
+    bottomSplitter_->addWidget(log_);
+    bottomSplitter_->setStretchFactor(0, 1);
+    bottomSplitter_->setStretchFactor(1, 1);
+    rightSplitter_ = new QSplitter(Qt::Vertical);
+    rightSplitter_->addWidget(plotSplitter_);
+    rightSplitter_->addWidget(bottomSplitter_);
+    rightSplitter_->setStretchFactor(0, 3);
+    rightSplitter_->setStretchFactor(1, 2);
+    rightSplitter_->setSizes({460, 280});  // the curves first (saved sizes win)
+
+    auto* right = new QWidget;
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 6, 6, 6);
+    rightLayout->addWidget(banner_);
+    rightLayout->addWidget(progress_);
+    rightLayout->addWidget(rightSplitter_, 1);
+
+    mainSplitter_ = new QSplitter(Qt::Horizontal);
+    mainSplitter_->addWidget(leftColumn);
+    mainSplitter_->addWidget(right);
+    mainSplitter_->setStretchFactor(0, 0);
+    mainSplitter_->setStretchFactor(1, 1);
+    mainSplitter_->setCollapsible(1, false);
+    // Names key the splitters' saved sizes in QSettings.
+    mainSplitter_->setObjectName(QStringLiteral("mainSplitter"));
+    rightSplitter_->setObjectName(QStringLiteral("rightSplitter"));
+    plotSplitter_->setObjectName(QStringLiteral("plotSplitter"));
+    bottomSplitter_->setObjectName(QStringLiteral("bottomSplitter"));
+    setCentralWidget(mainSplitter_);
+
+    device_ = new QLabel;
+    statusBar()->addPermanentWidget(device_);
+    try {
+        device_->setText(
+            tr("Device: %1")
+                .arg(QString::fromStdString(describeDevice(resolveDevice(DeviceRequest::Auto)))));
+    } catch (const std::exception& e) {
+        device_->setText(tr("Device: unavailable (%1)").arg(e.what()));
+    }
+    auto* version = new QLabel(tr("LibTorch %1").arg(QString::fromStdString(libtorchVersion())));
+    statusBar()->addPermanentWidget(version);
+}
+
+void MainWindow::createActions() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    openAction_ = file->addAction(tr("&Open dataset…"), dataset_, &DatasetPanel::browse);
+    openAction_->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    file->addAction(tr("Export loss plot as PNG…"), lossPlot_, &CurvePlot::exportPngWithDialog);
+    file->addAction(tr("Export loss plot as PDF…"), lossPlot_, &CurvePlot::exportPdfWithDialog);
+    file->addAction(tr("Export accuracy plot as PNG…"), accuracyPlot_,
+                    &CurvePlot::exportPngWithDialog);
+    file->addAction(tr("Export accuracy plot as PDF…"), accuracyPlot_,
+                    &CurvePlot::exportPdfWithDialog);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* training = menuBar()->addMenu(tr("&Training"));
+    trainAction_ = training->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Train"),
+                                       this, &MainWindow::startTraining);
+    trainAction_->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    stopAction_ = training->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("&Stop"),
+                                      this, &MainWindow::stopTraining);
+    stopAction_->setShortcuts(
+        {QKeySequence(Qt::Key_Escape), QKeySequence(Qt::CTRL | Qt::Key_Period)});
+    training->addSeparator();
+    resetFormAction_ = training->addAction(tr("&Reset to recipe defaults"), form_,
+                                           &HyperparameterForm::resetToRecipeDefaults);
+    clearAction_ =
+        training->addAction(tr("&Clear the session's runs"), this, &MainWindow::clearSession);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    resetViewsAction_ = view->addAction(tr("&Reset plot views"), this, &MainWindow::resetPlotViews);
+    resetViewsAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About"), this, [this] {
+        QMessageBox::about(
+            this, tr("About Airbench Workbench"),
+            tr("<b>Airbench Workbench %1</b><p>Fast CIFAR-10 training research: the airbench "
+               "recipes on LibTorch %2.</p><p>Drag to pan, wheel to zoom, double-click or "
+               "Ctrl+0 to reset a plot; right-click a plot to export it.</p>")
+                .arg(QApplication::applicationVersion(),
+                     QString::fromStdString(libtorchVersion())));
+    });
+}
+
+void MainWindow::readSettings(const MainWindowOptions& options) {
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {
+        resize(1280, 800);
+    }
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    for (QSplitter* s : {mainSplitter_, rightSplitter_, plotSplitter_, bottomSplitter_}) {
+        s->restoreState(settings.value(QStringLiteral("window/") + s->objectName()).toByteArray());
+    }
+
+    // Recipe: --recipe, else the last one, else the registry's first. The saved overrides belong
+    // to the saved recipe only; the run fields (width, seed, runs, device) carry over.
+    RunSettings run = loadRunSettings(settings);
+    const QString saved = QString::fromStdString(run.recipe);
+    const QString wanted = options.recipe.isEmpty() ? saved : options.recipe;
+    if (!wanted.isEmpty() && !recipes_->setCurrentRecipe(wanted)) {
+        showError(tr("Unknown recipe '%1'; showing %2.").arg(wanted, recipes_->currentRecipe()));
+    }
+    if (recipes_->currentRecipe() != saved) {
+        const TrainOptions keep = run.options;
+        run.options = TrainOptions{};
+        run.options.widthMultiplier = keep.widthMultiplier;
+        run.options.seed = keep.seed;
+        run.options.compiled = keep.compiled;
+    }
+    run.recipe = recipes_->currentRecipe().toStdString();
+    form_->applySettings(run);
+
+    dataset_->setSubsets(settings.value(QStringLiteral("dataset/trainSubset"), -1).toLongLong(),
+                         settings.value(QStringLiteral("dataset/testSubset"), -1).toLongLong());
+    if (!options.loadDataset) {
+        return;
+    }
+    // Dataset: --data, else the last one (if it is still readable), else CIFAR-10 in the user's
+    // data folder, else Debian's Fashion-MNIST, so that a fresh install can train at once.
+    QString folder = options.dataPath;
+    if (folder.isEmpty()) {
+        const QString last = settings.value(QStringLiteral("dataset/path")).toString();
+        if (!last.isEmpty() && detectDatasetFormat(last.toStdString()) != DatasetFormat::Auto) {
+            folder = last;
+        }
+    }
+    if (folder.isEmpty()) {
+        folder = QString::fromStdString(findDefaultDataset());
+    }
+    if (folder.isEmpty()) {
+        QStringList tried;
+        for (const std::string& c : defaultDatasetCandidates()) {
+            tried << QString::fromStdString(c);
+        }
+        showError(tr("No dataset found (looked in %1). Choose a CIFAR-10 or Fashion-MNIST folder "
+                     "with File > Open dataset.")
+                      .arg(tried.join(QStringLiteral(", "))));
+        return;
+    }
+    dataset_->loadFolder(folder);
+}
+
+void MainWindow::writeSettings() const {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    for (QSplitter* s : {mainSplitter_, rightSplitter_, plotSplitter_, bottomSplitter_}) {
+        settings.setValue(QStringLiteral("window/") + s->objectName(), s->saveState());
+    }
+    if (dataset_->dataset()) {
+        settings.setValue(QStringLiteral("dataset/path"),
+                          QString::fromStdString(dataset_->dataset()->path));
+    }
+    settings.setValue(QStringLiteral("dataset/trainSubset"),
+                      static_cast<qlonglong>(dataset_->trainSubset()));
+    settings.setValue(QStringLiteral("dataset/testSubset"),
+                      static_cast<qlonglong>(dataset_->testSubset()));
+    saveRunSettings(settings, form_->settings());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (controller_->isRunning()) {
+        // The engine must not outlive the window's data: stop it and wait (one step at most).
+        log_->appendLine(tr("stopping the run: the window is closing"));
+        controller_->stopAndWait();
+    }
+    writeSettings();
+    event->accept();
+}
+
+void MainWindow::onRecipeChanged(const QString& name) {
+    try {
+        form_->setRecipe(findRecipe(name.toStdString()));
+    } catch (const std::exception& e) {
+        showError(QString::fromStdString(e.what()));
+    }
+}
+
+void MainWindow::onDatasetChanged(const DatasetPtr& dataset) {
+    if (!dataset) {
+        return;
+    }
+    banner_->dismiss();
+    statusBar()->showMessage(
+        tr("Loaded %1 from %2")
+            .arg(QString::fromStdString(dataset->name), QString::fromStdString(dataset->path)),
+        5000);
+    setWindowTitle(tr("Airbench Workbench — %1").arg(QString::fromStdString(dataset->name)));
+    if (trainWhenLoaded_) {
+        trainWhenLoaded_ = false;
+        startTraining();
+    }
+}
+
+void MainWindow::onDatasetFailed(const QString& folder, const QString& message) {
+    trainWhenLoaded_ = false;
+    statusBar()->clearMessage();
+    showError(message);
+}
+
+void MainWindow::showError(const QString& message) {
+    banner_->showError(message);
+    log_->appendError(message);
+}
+
+void MainWindow::startTraining() {
+    if (controller_->isRunning()) {
+        return;
+    }
+    banner_->dismiss();
+    if (dataset_->isLoading()) {
+        trainWhenLoaded_ = true;
+        statusBar()->showMessage(tr("Training starts when the dataset has loaded…"));
+        return;
+    }
+    if (!dataset_->dataset()) {
+        showError(
+            tr("No dataset is loaded: choose a CIFAR-10 or Fashion-MNIST folder with "
+               "File > Open dataset."));
+        return;
+    }
+    TrainRequest request;
+    request.dataset = dataset_->dataset();
+    request.trainSubset = dataset_->trainSubset();
+    request.testSubset = dataset_->testSubset();
+    request.settings = form_->settings();
+    writeSettings();  // the configuration of the last run survives a crash
+
+    const Dataset& data = *request.dataset;
+    const QLocale locale;
+    auto used = [&](int64_t subset, int64_t all) {
+        return locale.toString(static_cast<qlonglong>(subset > 0 ? qMin(subset, all) : all));
+    };
+    if (!log_->document()->isEmpty()) {
+        log_->appendLine(QString());
+    }
+    log_->appendLine(tr("%1, %2: %3")
+                         .arg(QString::fromStdString(request.settings.recipe),
+                              formatCount(request.settings.runs, tr("run"), tr("runs")),
+                              describeOverrides(request.settings)));
+    log_->appendLine(tr("data: %1, %2 train / %3 test images")
+                         .arg(QString::fromStdString(data.name),
+                              used(request.trainSubset, data.train.size()),
+                              used(request.testSubset, data.test.size())));
+    headerPrinted_ = false;
+    controller_->start(request);
+    setTraining(true);
+    summary_->showMessage(tr("Training…"));
+}
+
+void MainWindow::stopTraining() {
+    if (controller_->isRunning()) {
+        controller_->stop();
+        statusBar()->showMessage(tr("Stopping after the current step…"));
+    } else if (trainWhenLoaded_) {
+        trainWhenLoaded_ = false;
+        statusBar()->clearMessage();
+    }
+}
+
+void MainWindow::clearSession() {
+    if (!controller_->isRunning()) {
+        session_->clear();
+        summary_->showMessage(tr("No runs yet."));
+    }
+}
+
+void MainWindow::resetPlotViews() {
+    lossPlot_->resetView();
+    accuracyPlot_->resetView();
+}
+
+void MainWindow::setTraining(bool training) {
+    trainAction_->setEnabled(!training);
+    trainButton_->setEnabled(!training);
+    stopAction_->setEnabled(training);
+    stopButton_->setEnabled(training);
+    form_->setEditable(!training);
+    recipes_->setEnabled(!training);
+    dataset_->setEnabled(!training);
+    openAction_->setEnabled(!training);
+    resetFormAction_->setEnabled(!training);
+    clearAction_->setEnabled(!training);
+}
+
+void MainWindow::onRunStarted(int id, const RunPlan& plan) {
+    const RunRecord& run = session_->run(id);
+    if (!headerPrinted_) {
+        log_->appendLine(tr("plan: %1 steps per run (%2 epochs of %3), %4 PFLOP; %5")
+                             .arg(plan.totalSteps)
+                             .arg(plan.epochs)
+                             .arg(plan.stepsPerEpoch)
+                             .arg(plan.totalFlops() / 1e15, 0, 'g', 3)
+                             .arg(run.device));
+        log_->appendLine(tableHeader());
+        headerPrinted_ = true;
+    }
+    statusBar()->showMessage(tr("Training %1").arg(run.label()));
+}
+
+void MainWindow::onEpochFinished(int id, const EpochMetrics& metrics) {
+    log_->appendLine(tableEpochRow(id + 1, metrics));
+}
+
+void MainWindow::onRunFinished(int id, const RunSummary& summary) {
+    log_->appendLine(tableFinalRow(id + 1, summary));
+    summary_->showBatch(session_->run(id).batch);
+}
+
+void MainWindow::onProgress(const TrainingProgress& p) {
+    progress_->setValue(qRound(p.fraction * 1000));
+    progress_->setFormat(p.text());
+}
+
+void MainWindow::onTrainingFinished(int batch) {
+    setTraining(false);
+    const BatchSummary b = session_->summarizeBatch(batch);
+    if (b.runs > 0) {
+        summary_->showBatch(batch);
+    } else {
+        summary_->showMessage(tr("No run started."));
+    }
+    if (b.completed > 0) {
+        // The CLI's closing line.
+        log_->appendLine(tr("%1: tta_val_acc mean %2 std %3 (95% CI +-%4), time mean %5 s std %6 s")
+                             .arg(formatCount(b.completed, tr("run"), tr("runs")))
+                             .arg(b.ttaAccuracy.mean, 0, 'f', 4)
+                             .arg(b.ttaAccuracy.stddev, 0, 'f', 4)
+                             .arg(b.ttaAccuracy.ci95, 0, 'f', 4)
+                             .arg(b.seconds.mean, 0, 'f', 2)
+                             .arg(b.seconds.stddev, 0, 'f', 2));
+    }
+    const TrainingProgress& p = controller_->progress();
+    if (b.failed > 0 || (b.runs == 0 && !banner_->text().isEmpty())) {
+        progress_->setFormat(tr("failed"));
+    } else if (b.stopped > 0 || b.completed < p.runs) {
+        progress_->setFormat(
+            tr("stopped: %1 completed").arg(formatCount(b.completed, tr("run"), tr("runs"))));
+    } else {
+        progress_->setValue(1000);
+        progress_->setFormat(tr("done: %1").arg(formatCount(b.completed, tr("run"), tr("runs"))));
+    }
+    statusBar()->showMessage(tr("Training finished"), 5000);
+}
+
+}  // namespace airbench::ui
