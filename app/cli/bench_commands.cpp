@@ -2,6 +2,7 @@
 
 #include <airbench/bench.h>
 #include <airbench/error.h>
+#include <airbench/selftest.h>
 #include <airbench/train.h>
 
 #include "cli_common.h"
@@ -167,6 +168,64 @@ Command addBenchLoaderCommand(CLI::App& app) {
         ->capture_default_str();
     c->add_flag("--synthetic", o->synthetic, "Random data instead of a dataset");
     return {c, [o] { return runBenchLoader(*o); }};
+}
+
+}  // namespace airbench::cli
+
+namespace airbench::cli {
+
+// airbench selftest: is this machine's GPU path computing what the CPU path computes?
+Command addSelftestCommand(CLI::App& app) {
+    auto device = std::make_shared<std::string>("auto");
+    auto json = std::make_shared<bool>(false);
+    CLI::App* c = app.add_subcommand(
+        "selftest", "Check that the CUDA path computes what the CPU path computes; print versions");
+    c->add_option("--device", *device, "Device to check (auto: CUDA when available)")
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+        ->capture_default_str();
+    c->add_flag("--json", *json, "Print JSON");
+    return {c, [device, json] {
+                setCpuThreads(0);
+                const Device d = resolveDevice(parseDeviceRequest(*device));
+                const SelfTestReport r = runSelfTest(d);
+                if (*json) {
+                    nlohmann::json checks = nlohmann::json::array();
+                    for (const auto& k : r.checks) {
+                        checks.push_back({{"name", k.name},
+                                          {"passed", k.passed},
+                                          {"error", number(k.error)},
+                                          {"tolerance", k.tolerance},
+                                          {"detail", k.detail}});
+                    }
+                    std::printf("%s\n", nlohmann::json{{"device", r.device},
+                                                       {"libtorch", r.libtorch},
+                                                       {"cuda_runtime", r.cudaRuntime},
+                                                       {"driver", r.driver},
+                                                       {"cudnn", r.cudnn},
+                                                       {"passed", r.passed()},
+                                                       {"checks", checks}}
+                                            .dump(2)
+                                            .c_str());
+                } else {
+                    std::printf("device:    %s\nLibTorch:  %s\n", r.device.c_str(),
+                                r.libtorch.c_str());
+                    if (!r.cudaRuntime.empty()) {
+                        std::printf("CUDA:      runtime %s, driver %s, cuDNN %s\n",
+                                    r.cudaRuntime.c_str(), r.driver.c_str(),
+                                    r.cudnn.empty() ? "none" : r.cudnn.c_str());
+                    }
+                    if (!d.isCuda()) {
+                        std::printf("CUDA:      %s; only the CPU checks run\n",
+                                    libtorchHasCuda() ? "no device found" : "not in this build");
+                    }
+                    for (const auto& k : r.checks) {
+                        std::printf("%s  %-55s %s\n", k.passed ? "PASS" : "FAIL", k.name.c_str(),
+                                    k.detail.c_str());
+                    }
+                    std::printf("%s\n", r.passed() ? "all checks passed" : "SOME CHECKS FAILED");
+                }
+                return r.passed() ? 0 : kExitError;
+            }};
 }
 
 }  // namespace airbench::cli

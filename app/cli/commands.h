@@ -27,5 +27,8 @@ Command addBenchCommand(CLI::App& app);
 Command addBenchLoaderCommand(CLI::App& app);
 Command addScoreCommand(CLI::App& app);
 Command addSelectCommand(CLI::App& app);
+Command addSelftestCommand(CLI::App& app);
+// `runs`: the run history (runs_command.cpp).
+Command addRunsCommand(CLI::App& app);
 
 }  // namespace airbench::cli

@@ -49,9 +49,14 @@ public:
             return;
         }
         char line[160];
-        std::snprintf(line, sizeof line, "  %s %lld / %lld  %3.0f%%", stage_.c_str(),
-                      static_cast<long long>(done), static_cast<long long>(total),
-                      100.0 * done / total);
+        if (stage_ == "extracting" || stage_ == "copying") {  // bytes
+            std::snprintf(line, sizeof line, "  %s %.1f / %.1f MB  %3.0f%%", stage_.c_str(),
+                          done * 1e-6, total * 1e-6, 100.0 * done / total);
+        } else {
+            std::snprintf(line, sizeof line, "  %s %lld / %lld  %3.0f%%", stage_.c_str(),
+                          static_cast<long long>(done), static_cast<long long>(total),
+                          100.0 * done / total);
+        }
         draw(line);
     }
 
@@ -206,10 +211,16 @@ std::vector<Command> addDataIoCommands(CLI::App& data) {
 
     auto import = std::make_shared<ImportCommand>();
     CLI::App* importApp = data.add_subcommand(
-        "import",
-        "Bring in a local dataset: cifar-10-binary.tar.gz, a CIFAR-10 binary or Fashion-MNIST "
-        "IDX folder (validated, used in place unless --dir/--name), or an image folder "
-        "train/<class>/*.png|jpg, test/<class>/... (converted to 32x32 once, cached)");
+        "import", "Bring in a local archive, dataset folder or image folder (validated first)");
+    importApp->footer(
+        "PATH may be:\n"
+        "  cifar-10-binary.tar.gz (or a tar/zip with that layout): extracted, checked, installed\n"
+        "  a CIFAR-10 binary folder or a Fashion-MNIST IDX folder/file: checked and used where it\n"
+        "    is (copied with --dir/--name)\n"
+        "  an image folder train/<class>/*.png|jpg|jpeg, test/<class>/...: converted once to the\n"
+        "    binary layout (resized to 32x32 with Qt's smooth, area-averaging filter; classes are\n"
+        "    the sorted folder names) and cached until its files change\n"
+        "The Python (pickle) CIFAR-10 layout is refused: use the binary one.");
     importApp->add_option("path", import->source, "Archive, dataset folder or image folder")
         ->required();
     CLI::Option* dir = importApp->add_option(

@@ -23,14 +23,19 @@ int main(int argc, char** argv) {
                                           (airbench::libtorchHasCuda() ? ", CUDA" : ", CPU only") +
                                           ")");
     app.require_subcommand(1);
-    CLI::App* data = app.add_subcommand("data", "Inspect datasets");
+    CLI::App* data = app.add_subcommand("data", "Inspect, download and import datasets");
     data->require_subcommand(1);
 
     std::vector<Command> commands = {
         addDataInfoCommand(*data), addRecipesCommand(app),     addTrainCommand(app),
         addBenchCommand(app),      addBenchLoaderCommand(app), addScoreCommand(app),
-        addSelectCommand(app),
+        addSelectCommand(app),     addRunsCommand(app),        addSelftestCommand(app),
     };
+#ifdef AIRBENCH_WITH_DATAIO
+    for (Command& command : addDataIoCommands(*data)) {
+        commands.push_back(std::move(command));
+    }
+#endif
 
     try {
         app.parse(argc, argv);

@@ -2,8 +2,10 @@
 
 #include <airbench/config.h>
 #include <airbench/error.h>
+#include <airbench/history.h>
 #include <airbench/inference.h>
 #include <airbench/mask.h>
+#include <airbench/run_recorder.h>
 #include <airbench/stats.h>
 #include <airbench/train.h>
 
@@ -34,6 +36,8 @@ struct TrainCommandOptions {
     std::string saveModel;
     std::string maskPath;
     bool quiet = false;
+    bool noRecord = false;
+    std::string historyDb;  // empty: history::Database::defaultPath()
 };
 
 std::string cell(double value, const char* format) {
@@ -107,6 +111,41 @@ private:
     std::chrono::steady_clock::time_point started_;
 };
 
+// The run history, unless --no-record. A default database that cannot be opened only costs the
+// record (a warning); one named with --db is an error before any training starts.
+std::optional<history::Database> openHistory(const TrainCommandOptions& o) {
+    if (o.noRecord) {
+        return std::nullopt;
+    }
+    try {
+        return history::Database(o.historyDb.empty() ? history::Database::defaultPath()
+                                                     : o.historyDb);
+    } catch (const history::HistoryError& e) {
+        if (!o.historyDb.empty()) {
+            throw;
+        }
+        std::fprintf(stderr, "warning: not recording the runs: %s\n", e.what());
+        return std::nullopt;
+    }
+}
+
+history::RunRecord historyRecord(const Recipe& recipe, nlohmann::json config,
+                                 const Dataset& dataset, const std::string& maskName,
+                                 const std::string& maskHash, uint64_t seed) {
+    config["seed"] = seed;  // this run's seed; the command's config holds the first run's
+    history::RunRecord r;
+    r.recipe = recipe.name;
+    r.configJson = config.dump();
+    r.datasetName = dataset.name;
+    r.datasetHash = dataset.hash;
+    r.maskName = maskName;
+    r.maskHash = maskHash;
+    r.seed = seed;
+    r.device = config["device"].get<std::string>();
+    r.softwareVersion = AIRBENCH_VERSION;
+    return r;
+}
+
 nlohmann::json runJson(const RunHistory& h) {
     nlohmann::json epochs = nlohmann::json::array();
     for (const EpochMetrics& m : h.epochs) {
@@ -147,6 +186,7 @@ int runTrain(const TrainCommandOptions& o) {
     options.widthMultiplier = o.width;
     options.compiled = o.compiled;
     const Recipe recipe = resolveRecipe(base, options);
+    std::optional<history::Database> runHistory = openHistory(o);
 
     const Device device = setUpDevice(o.device);
     const Dataset dataset = loadData(o.data);
@@ -199,10 +239,28 @@ int runTrain(const TrainCommandOptions& o) {
     nlohmann::json runs = nlohmann::json::array();
     std::vector<double> accuracies, times;
     bool stopped = false;
+    std::vector<int64_t> recordedIds;
     for (int run = 0; run < o.runs && !stopped; ++run) {
         options.seed = o.seed + static_cast<uint64_t>(run);
         TablePrinter printer(run + 1, o.runs, o.quiet);
-        TrainResult result = train(recipe, trainLoader, &testLoader, options, &printer);
+        std::optional<history::RunRecorder> recorder;
+        if (runHistory) {
+            recorder.emplace(
+                *runHistory,
+                historyRecord(recipe, config, dataset, maskName, maskHash, options.seed), &printer);
+            recordedIds.push_back(recorder->runId());
+        }
+        TrainObserver* observer = recorder ? static_cast<TrainObserver*>(&*recorder) : &printer;
+        TrainResult result = [&] {
+            try {
+                return train(recipe, trainLoader, &testLoader, options, observer);
+            } catch (const std::exception& e) {
+                if (recorder) {
+                    recorder->fail(e.what());
+                }
+                throw;
+            }
+        }();
         const RunSummary& s = result.history.summary;
         runs.push_back(runJson(result.history));
         stopped = s.cancelled;
@@ -213,6 +271,13 @@ int runTrain(const TrainCommandOptions& o) {
         if (!o.saveModel.empty() && run + 1 == o.runs && !s.cancelled) {
             result.model.save(o.saveModel);
             std::fprintf(stderr, "saved the model to %s\n", o.saveModel.c_str());
+            if (recorder && recorder->error().empty()) {
+                try {
+                    runHistory->addArtifact(recorder->runId(), "checkpoint", o.saveModel);
+                } catch (const history::HistoryError& e) {
+                    std::fprintf(stderr, "warning: %s\n", e.what());
+                }
+            }
         }
     }
     const Summary acc = summarize(accuracies), time = summarize(times);
@@ -222,6 +287,17 @@ int runTrain(const TrainCommandOptions& o) {
             "std %.2f s\n",
             acc.count, acc.count == 1 ? "" : "s", acc.mean, acc.stddev, acc.ci95, time.mean,
             time.stddev);
+    }
+    if (!recordedIds.empty()) {
+        std::string ids = std::to_string(recordedIds.front());
+        if (recordedIds.size() > 1) {
+            ids = std::to_string(recordedIds.size()) + " runs (ids " + ids + " to " +
+                  std::to_string(recordedIds.back()) + ")";
+        } else {
+            ids = "run " + ids;
+        }
+        std::fprintf(stderr, "recorded %s in %s (see `airbench runs`)\n", ids.c_str(),
+                     runHistory->path().c_str());
     }
     if (!o.jsonPath.empty()) {
         nlohmann::json out = {{"config", config},
@@ -277,6 +353,10 @@ Command addTrainCommand(CLI::App& app) {
     c->add_option("--mask", o->maskPath,
                   "Train only on the examples of this mask file (see `airbench score --mask-out`)");
     c->add_flag("--quiet", o->quiet, "Print only the final row of each run");
+    c->add_flag("--no-record", o->noRecord, "Do not record the runs in the run history");
+    c->add_option("--db", o->historyDb,
+                  "Run history database (default: $AIRBENCH_HISTORY_DB, else "
+                  "~/.local/share/airbench-workbench/history.sqlite)");
     return {c, [o] { return runTrain(*o); }};
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/torch_device.h"
 #include "data/augment.h"
+#include "data/fused_augment.h"
 #include "data/loader_impl.h"
 
 namespace airbench {
@@ -82,9 +83,20 @@ EpochData CifarLoader::Impl::augment(const EpochDraws& d) {
         preFlipped = d.preFlip.defined() ? augment::flipWhere(images, d.preFlip) : images;
         padded = aug.translate > 0 ? augment::reflectPad(preFlipped, aug.translate) : at::Tensor();
     }
-    at::Tensor out =
-        aug.translate > 0 ? augment::crop(padded, d.cropY, d.cropX, kImageSide) : preFlipped;
-    if (aug.flip) {
+    const bool fused =
+        useFusedKernel && aug.translate > 0 && device.isCuda() && fusedAugmentationAvailable();
+    at::Tensor out;
+    if (fused) {
+        EpochDraws draws = d;
+        if (!(aug.flip && !aug.alternatingFlip)) {
+            draws.flip = at::Tensor();
+        }
+        const bool flipAll = aug.flip && aug.alternatingFlip && epoch % 2 == 1;
+        out = fusedCropFlipCutout(padded, draws, kImageSide, flipAll, aug.cutout);
+    } else {
+        out = aug.translate > 0 ? augment::crop(padded, d.cropY, d.cropX, kImageSide) : preFlipped;
+    }
+    if (aug.flip && !fused) {
         if (aug.alternatingFlip) {
             if (epoch % 2 == 1) {
                 out = out.flip({3});
@@ -93,7 +105,7 @@ EpochData CifarLoader::Impl::augment(const EpochDraws& d) {
             out = augment::flipWhere(out, d.flip);
         }
     }
-    if (aug.cutout > 0) {
+    if (aug.cutout > 0 && !fused) {
         out = augment::cutout(out, d.cutoutY, d.cutoutX, aug.cutout);
     }
     ++epoch;

@@ -52,6 +52,9 @@ struct CifarLoader::Impl {
     at::Tensor active;  // (N) int64 on device: full-set index of each example in use
 
     int epoch = 0;
+    // Use the fused CUDA kernel for crop + flip + cutout when it is built and the data is on a
+    // GPU (the tensor-op path stays for CPU and for checking the kernel).
+    bool useFusedKernel = true;
     at::Tensor preFlipped;  // cached at epoch 0
     at::Tensor padded;      // cached at epoch 0
 

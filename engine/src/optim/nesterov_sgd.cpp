@@ -17,6 +17,10 @@ void NesterovSgd::setLrFactor(double factor) {
 }
 
 void NesterovSgd::step() {
+    step({});
+}
+
+void NesterovSgd::step(const std::vector<at::Tensor>& deviceLrs) {
     at::NoGradGuard noGrad;
     for (size_t gi = 0; gi < groups_.size(); ++gi) {
         SgdGroup& group = groups_[gi];
@@ -33,7 +37,11 @@ void NesterovSgd::step() {
             } else {
                 buf.mul_(momentum_).add_(d);
             }
-            p.add_(d.add(buf, momentum_), -group.lr);
+            if (deviceLrs.empty()) {
+                p.add_(d.add(buf, momentum_), -group.lr);
+            } else {
+                p.sub_(d.add(buf, momentum_).mul_(deviceLrs[gi]));
+            }
         }
     }
 }

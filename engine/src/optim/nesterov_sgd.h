@@ -25,6 +25,9 @@ public:
     // Sets every group's lr to baseLr * factor.
     void setLrFactor(double factor);
     void step();
+    // The same update with each group's lr read from a device scalar (groups' order), so that a
+    // captured CUDA graph can replay it while the schedule changes the values.
+    void step(const std::vector<at::Tensor>& deviceLrs);
     std::vector<SgdGroup>& groups() { return groups_; }
     double momentum() const { return momentum_; }
 

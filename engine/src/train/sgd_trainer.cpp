@@ -9,6 +9,7 @@
 #include "optim/nesterov_sgd.h"
 #include "optim/schedule.h"
 #include "train/run_context.h"
+#include "train/sgd_step.h"
 
 #include <cmath>
 #include <memory>
@@ -63,6 +64,19 @@ TrainResult trainWithSgd(const Recipe& recipe, CifarLoader& train, const CifarLo
     std::unique_ptr<Lookahead> lookahead =
         hyp.lookahead ? std::make_unique<Lookahead>(*net) : nullptr;
 
+    std::unique_ptr<SgdStep> stepper;
+    if (options.compiled) {
+        std::string why;
+        stepper =
+            makeGraphStep(*net, optimizer, hyp.labelSmoothing, why, &run.history.summary.notes);
+        if (!stepper) {
+            run.note("compiled mode unavailable (" + why + "); running eagerly");
+        }
+    }
+    if (!stepper) {
+        stepper = makeEagerStep(*net, optimizer, hyp.labelSmoothing);
+    }
+
     train.resetEpoch();
     run.startClock();
     initWhitening(net->whiten->weight, loader.images);
@@ -80,13 +94,10 @@ TrainResult trainWithSgd(const Recipe& recipe, CifarLoader& train, const CifarLo
         at::Tensor logits, labels, lossSum;
         for (int64_t b = 0; b < data.batches; ++b) {
             EpochData::Batch batch = data.batch(b);
-            logits = net->forward(batch.images);
             labels = batch.labels;
-            lossSum = perExampleLoss(logits, labels, hyp.labelSmoothing).sum();
-            net->zero_grad(/*set_to_none=*/true);
-            lossSum.backward();
-            optimizer.setLrFactor(lrFactor(hyp, step, totalSteps));
-            optimizer.step();
+            StepOutput out = stepper->run(batch.images, labels, lrFactor(hyp, step, totalSteps));
+            logits = out.logits;
+            lossSum = out.lossSum;
             ++step;
             run.recordStep(lossSum, labels.size(0), epoch);
             if (lookahead && step % kLookaheadEvery == 0) {

@@ -140,22 +140,25 @@ private Q_SLOTS:
     void airbench95ReachesItsFloor() {
         AIRBENCH_REQUIRE_CIFAR();
         const SmallRun run = trainSmall("airbench95", 4, 0.125);
+        // Measured 0.4930 (one thread, deterministic).
         qInfo("airbench95: %.4f", run.accuracy);
-        QVERIFY2(run.accuracy >= 0.0, qPrintable(QString::number(run.accuracy)));
+        QVERIFY2(run.accuracy >= 0.45, qPrintable(QString::number(run.accuracy)));
     }
 
     void airbench96ReachesItsFloor() {
         AIRBENCH_REQUIRE_CIFAR();
         const SmallRun run = trainSmall("airbench96", 4, 0.125);
+        // Measured 0.4680 (one thread, deterministic).
         qInfo("airbench96: %.4f", run.accuracy);
-        QVERIFY2(run.accuracy >= 0.0, qPrintable(QString::number(run.accuracy)));
+        QVERIFY2(run.accuracy >= 0.43, qPrintable(QString::number(run.accuracy)));
     }
 
     void airbench96FasterReachesItsFloor() {
         AIRBENCH_REQUIRE_CIFAR();
         const SmallRun run = trainSmall("airbench96_faster", 4, 0.125);
+        // Measured 0.3150 (one thread, deterministic).
         qInfo("airbench96_faster: %.4f", run.accuracy);
-        QVERIFY2(run.accuracy >= 0.0, qPrintable(QString::number(run.accuracy)));
+        QVERIFY2(run.accuracy >= 0.28, qPrintable(QString::number(run.accuracy)));
     }
 };
 
