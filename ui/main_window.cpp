@@ -1,14 +1,19 @@
 #include "main_window.h"
 
+#include "about_dialog.h"
 #include "accuracy_plot.h"
+#include "analysis_controller.h"
 #include "dataset_panel.h"
 #include "error_banner.h"
+#include "explorer_panel.h"
 #include "format.h"
 #include "hyperparameter_form.h"
 #include "log_pane.h"
 #include "loss_plot.h"
+#include "mask_panel.h"
 #include "recipe_picker.h"
 #include "run_settings.h"
+#include "selection_panel.h"
 #include "summary_panel.h"
 #include "training_controller.h"
 #include "training_session.h"
@@ -16,6 +21,7 @@
 #include <airbench/device.h>
 #include <airbench/paths.h>
 #include <airbench/recipe.h>
+#include <airbench/resources.h>
 
 #include <QAction>
 #include <QApplication>
@@ -25,7 +31,6 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -34,6 +39,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace airbench::ui {
@@ -67,8 +73,10 @@ QString describeOverrides(const RunSettings& s) {
 MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMainWindow(parent) {
     registerEngineMetaTypes();
     setWindowTitle(tr("Airbench Workbench"));
+    setWindowIcon(resources::applicationIcon());
     session_ = new TrainingSession(this);
     controller_ = new TrainingController(session_, this);
+    analysis_ = new AnalysisController(this);
 
     createLayout();
     createActions();
@@ -89,6 +97,26 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
             [this](const QString& text) { log_->appendLine(tr("note: %1").arg(text)); });
     connect(controller_, &TrainingController::failed, this, &MainWindow::showError);
     connect(controller_, &TrainingController::finished, this, &MainWindow::onTrainingFinished);
+    connect(controller_, &TrainingController::modelReady, explorer_,
+            [this](int, const TrainedModelPtr& model) { explorer_->setLastModel(model); });
+
+    // Analysis: scores, the test set's predictions, the selection experiment.
+    const auto settings = [this] { return form_->settings(); };
+    explorer_->setRunSettingsProvider(settings);
+    selection_->setRunSettingsProvider(settings);
+    connect(explorer_, &ExplorerPanel::trainOnMaskRequested, this,
+            &MainWindow::startTrainingOnMask);
+    connect(explorer_, &ExplorerPanel::errorOccurred, this, &MainWindow::showError);
+    connect(selection_, &SelectionPanel::maskCreated, this, [this](const Mask& mask) {
+        explorer_->masks()->addMask(mask);
+        tabs_->setCurrentWidget(explorer_);
+    });
+    connect(analysis_, &AnalysisController::started, this,
+            [this](AnalysisJob, const QString& what) { log_->appendLine(what); });
+    connect(analysis_, &AnalysisController::failed, this,
+            [this](AnalysisJob, const QString& message) { showError(message); });
+    connect(analysis_, &AnalysisController::heavyBusyChanged, this,
+            [this] { setTraining(controller_->isRunning()); });
 
     form_->setRecipe(findRecipe(recipes_->currentRecipe().toStdString()));
     readSettings(options);
@@ -96,9 +124,10 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
 }
 
 MainWindow::~MainWindow() {
-    // First of all: join the training thread (closeEvent normally did already), before the
-    // session and the widgets it reports to go away.
+    // First of all: join the training and analysis threads (closeEvent normally did already),
+    // before the session and the widgets they report to go away.
     delete controller_;
+    delete analysis_;
 }
 
 void MainWindow::createLayout() {
@@ -163,12 +192,20 @@ void MainWindow::createLayout() {
     rightSplitter_->setStretchFactor(1, 2);
     rightSplitter_->setSizes({460, 280});  // the curves first (saved sizes win)
 
+    explorer_ = new ExplorerPanel(analysis_);
+    selection_ = new SelectionPanel(analysis_);
+    tabs_ = new QTabWidget;
+    tabs_->setDocumentMode(true);
+    tabs_->addTab(rightSplitter_, tr("Training"));
+    tabs_->addTab(explorer_, tr("Explorer"));
+    tabs_->addTab(selection_, tr("Selection experiment"));
+
     auto* right = new QWidget;
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 6, 6, 6);
     rightLayout->addWidget(banner_);
     rightLayout->addWidget(progress_);
-    rightLayout->addWidget(rightSplitter_, 1);
+    rightLayout->addWidget(tabs_, 1);
 
     mainSplitter_ = new QSplitter(Qt::Horizontal);
     mainSplitter_->addWidget(leftColumn);
@@ -231,15 +268,11 @@ void MainWindow::createActions() {
     resetViewsAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About"), this, [this] {
-        QMessageBox::about(
-            this, tr("About Airbench Workbench"),
-            tr("<b>Airbench Workbench %1</b><p>Fast CIFAR-10 training research: the airbench "
-               "recipes on LibTorch %2.</p><p>Drag to pan, wheel to zoom, double-click or "
-               "Ctrl+0 to reset a plot; right-click a plot to export it.</p>")
-                .arg(QApplication::applicationVersion(),
-                     QString::fromStdString(libtorchVersion())));
+    QAction* about = help->addAction(tr("&About Airbench Workbench"), this, [this] {
+        AboutDialog dialog(this);
+        dialog.exec();
     });
+    about->setMenuRole(QAction::AboutRole);
 }
 
 void MainWindow::readSettings(const MainWindowOptions& options) {
@@ -324,6 +357,9 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         log_->appendLine(tr("stopping the run: the window is closing"));
         controller_->stopAndWait();
     }
+    if (analysis_->isBusy()) {
+        analysis_->stopAndWait();
+    }
     writeSettings();
     event->accept();
 }
@@ -346,6 +382,7 @@ void MainWindow::onDatasetChanged(const DatasetPtr& dataset) {
             .arg(QString::fromStdString(dataset->name), QString::fromStdString(dataset->path)),
         5000);
     setWindowTitle(tr("Airbench Workbench — %1").arg(QString::fromStdString(dataset->name)));
+    updateDataContext();
     if (trainWhenLoaded_) {
         trainWhenLoaded_ = false;
         startTraining();
@@ -363,8 +400,39 @@ void MainWindow::showError(const QString& message) {
     log_->appendError(message);
 }
 
+void MainWindow::updateDataContext() {
+    const DatasetPtr data = dataset_->dataset();
+    if (!data) {
+        return;
+    }
+    auto used = [](int64_t subset, int64_t all) { return subset > 0 ? qMin(subset, all) : all; };
+    if (context_.dataset == data &&
+        context_.trainCount == used(dataset_->trainSubset(), data->train.size()) &&
+        context_.testCount == used(dataset_->testSubset(), data->test.size())) {
+        return;
+    }
+    context_ = makeDataContext(data, dataset_->trainSubset(), dataset_->testSubset());
+    explorer_->setContext(context_);
+    selection_->setContext(context_);
+}
+
 void MainWindow::startTraining() {
+    startTrainingWith(nullptr);
+}
+
+void MainWindow::startTrainingOnMask(const MaskPtr& mask) {
+    if (mask) {
+        tabs_->setCurrentIndex(0);  // the curves of the run appear like any other run's
+    }
+    startTrainingWith(mask);
+}
+
+void MainWindow::startTrainingWith(const MaskPtr& mask) {
     if (controller_->isRunning()) {
+        return;
+    }
+    if (analysis_->isHeavyBusy()) {
+        showError(tr("A scoring job or selection experiment is running: stop it or wait."));
         return;
     }
     banner_->dismiss();
@@ -384,7 +452,9 @@ void MainWindow::startTraining() {
     request.trainSubset = dataset_->trainSubset();
     request.testSubset = dataset_->testSubset();
     request.settings = form_->settings();
-    writeSettings();  // the configuration of the last run survives a crash
+    request.mask = mask;
+    writeSettings();      // the configuration of the last run survives a crash
+    updateDataContext();  // masks and scores refer to the examples this run uses
 
     const Dataset& data = *request.dataset;
     const QLocale locale;
@@ -402,6 +472,12 @@ void MainWindow::startTraining() {
                          .arg(QString::fromStdString(data.name),
                               used(request.trainSubset, data.train.size()),
                               used(request.testSubset, data.test.size())));
+    if (mask) {
+        log_->appendLine(tr("mask: %1, %2 of %3 training images")
+                             .arg(QString::fromStdString(mask->name()),
+                                  locale.toString(static_cast<qlonglong>(mask->count())),
+                                  locale.toString(static_cast<qlonglong>(mask->size()))));
+    }
     headerPrinted_ = false;
     controller_->start(request);
     setTraining(true);
@@ -431,8 +507,12 @@ void MainWindow::resetPlotViews() {
 }
 
 void MainWindow::setTraining(bool training) {
-    trainAction_->setEnabled(!training);
-    trainButton_->setEnabled(!training);
+    // A scoring job or selection experiment trains networks too: one at a time.
+    const bool canTrain = !training && !analysis_->isHeavyBusy();
+    trainAction_->setEnabled(canTrain);
+    trainButton_->setEnabled(canTrain);
+    explorer_->setTrainingRunning(training);
+    selection_->setTrainingRunning(training);
     stopAction_->setEnabled(training);
     stopButton_->setEnabled(training);
     form_->setEditable(!training);
@@ -474,6 +554,12 @@ void MainWindow::onProgress(const TrainingProgress& p) {
 
 void MainWindow::onTrainingFinished(int batch) {
     setTraining(false);
+    // The confusion matrix: the test set inferred by the batch's last completed network.
+    const TrainedModelPtr model = controller_->lastModel();
+    if (model && model != inferred_) {
+        inferred_ = model;
+        analysis_->inferTestSet(model);
+    }
     const BatchSummary b = session_->summarizeBatch(batch);
     if (b.runs > 0) {
         summary_->showBatch(batch);

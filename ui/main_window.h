@@ -1,8 +1,11 @@
 #pragma once
-// The workbench window: dataset, recipe and hyperparameters on the left; progress, live curves,
-// the summary and the log on the right. It wires the widgets to the TrainingController and the
-// TrainingSession and keeps the user's choices in QSettings; it computes nothing itself.
+// The workbench window: dataset, recipe and hyperparameters on the left; on the right, progress
+// and three tabs: the live curves, the summary and the log (Training); the per-example explorer
+// with its masks (Explorer); the data-selection experiment (Selection). It wires the widgets to
+// the TrainingController, the AnalysisController and the TrainingSession and keeps the user's
+// choices in QSettings; it computes nothing itself.
 
+#include "analysis_types.h"
 #include "engine_types.h"
 
 #include <QMainWindow>
@@ -13,16 +16,20 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QSplitter;
+class QTabWidget;
 
 namespace airbench::ui {
 
 class AccuracyPlot;
+class AnalysisController;
 class DatasetPanel;
 class ErrorBanner;
+class ExplorerPanel;
 class HyperparameterForm;
 class LogPane;
 class LossPlot;
 class RecipePicker;
+class SelectionPanel;
 class SummaryPanel;
 class TrainingController;
 class TrainingSession;
@@ -45,6 +52,10 @@ public:
     RecipePicker* recipePicker() const { return recipes_; }
     HyperparameterForm* hyperparameterForm() const { return form_; }
     TrainingController* controller() const { return controller_; }
+    AnalysisController* analysis() const { return analysis_; }
+    ExplorerPanel* explorer() const { return explorer_; }
+    SelectionPanel* selectionPanel() const { return selection_; }
+    QTabWidget* tabs() const { return tabs_; }
     TrainingSession* session() const { return session_; }
     LossPlot* lossPlot() const { return lossPlot_; }
     AccuracyPlot* accuracyPlot() const { return accuracyPlot_; }
@@ -60,6 +71,8 @@ public:
 
 public slots:
     void startTraining();
+    // Trains the form's recipe (with its overrides) on the mask's examples only.
+    void startTrainingOnMask(const airbench::ui::MaskPtr& mask);
     void stopTraining();
     void clearSession();
     void resetPlotViews();
@@ -74,6 +87,10 @@ private:
     void readSettings(const MainWindowOptions& options);
     void setTraining(bool training);
     void showError(const QString& message);
+    void startTrainingWith(const MaskPtr& mask);
+    // The examples in use (dataset and subsets), recomputed when they changed; handed to the
+    // explorer and the selection panel.
+    void updateDataContext();
 
     void onRecipeChanged(const QString& name);
     void onDatasetChanged(const airbench::ui::DatasetPtr& dataset);
@@ -86,6 +103,9 @@ private:
 
     TrainingSession* session_;
     TrainingController* controller_;
+    AnalysisController* analysis_;
+    DataContext context_;
+    TrainedModelPtr inferred_;      // the last network whose test-set predictions were asked for
     bool trainWhenLoaded_ = false;  // Train was pressed while the dataset was still loading
     bool headerPrinted_ = false;    // the table header of the current batch
 
@@ -105,6 +125,9 @@ private:
     QSplitter* rightSplitter_;
     QSplitter* plotSplitter_;
     QSplitter* bottomSplitter_;
+    QTabWidget* tabs_;
+    ExplorerPanel* explorer_;
+    SelectionPanel* selection_;
 
     QAction* openAction_;
     QAction* trainAction_;

@@ -62,7 +62,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
         case RunColumn:
             return r.id + 1;
         case RecipeColumn:
-            return r.recipe;
+            return r.mask.isEmpty() ? r.recipe : tr("%1 · mask %2").arg(r.recipe, r.mask);
         case SeedColumn:
             return QString::number(r.seed);
         case EpochsColumn:

@@ -35,7 +35,7 @@ TrainingController::TrainingController(TrainingSession* session, QObject* parent
       session_(session),
       steps_(std::make_shared<StepBuffer>()),
       stop_(std::make_shared<std::atomic<bool>>(false)) {
-    registerEngineMetaTypes();
+    registerAnalysisMetaTypes();
     qRegisterMetaType<TrainingProgress>();
     thread_ = new QThread(this);
     thread_->setObjectName(QStringLiteral("training"));
@@ -46,6 +46,7 @@ TrainingController::TrainingController(TrainingSession* session, QObject* parent
     connect(worker_, &TrainingWorker::runStarted, this, &TrainingController::onRunStarted);
     connect(worker_, &TrainingWorker::epochFinished, this, &TrainingController::onEpochFinished);
     connect(worker_, &TrainingWorker::runFinished, this, &TrainingController::onRunFinished);
+    connect(worker_, &TrainingWorker::modelReady, this, &TrainingController::onModelReady);
     connect(worker_, &TrainingWorker::note, this, &TrainingController::onNote);
     connect(worker_, &TrainingWorker::failed, this, &TrainingController::onFailed);
     connect(worker_, &TrainingWorker::finished, this, &TrainingController::onWorkerFinished);
@@ -78,6 +79,7 @@ bool TrainingController::start(const TrainRequest& request) {
     batch_ = session_->beginBatch();
     ids_.clear();
     recipe_ = QString::fromStdString(request.settings.recipe);
+    mask_ = request.mask ? QString::fromStdString(request.mask->name()) : QString();
     plan_ = RunPlan{};
     completedRuns_ = 0;
     progress_ = TrainingProgress{};
@@ -150,7 +152,7 @@ void TrainingController::onRunStarted(int run, quint64 seed, const QString& devi
                                       const RunPlan& plan) {
     flushSteps(run - 1);
     plan_ = plan;
-    const int id = session_->addRun(batch_, recipe_, seed, device, plan);
+    const int id = session_->addRun(batch_, recipe_, seed, device, plan, mask_);
     ids_.resize(static_cast<size_t>(run + 1), -1);
     ids_[static_cast<size_t>(run)] = id;
     progress_.run = run + 1;
@@ -182,6 +184,17 @@ void TrainingController::onRunFinished(int run, const RunSummary& summary) {
     session_->finishRun(id, summary);
     emit runFinished(id, summary);
     updateProgress();
+}
+
+void TrainingController::onModelReady(int run, const TrainedModelPtr& model) {
+    const int id = idOf(run);
+    if (id < 0 || !model) {
+        return;
+    }
+    auto kept = std::make_shared<TrainedModel>(*model);
+    kept->runId = id;
+    lastModel_ = std::move(kept);
+    emit modelReady(id, lastModel_);
 }
 
 void TrainingController::onNote(int run, const QString& text) {

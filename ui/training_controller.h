@@ -54,6 +54,9 @@ public:
     TrainingSession* session() const { return session_; }
     // The batch being trained, or the last one.
     int currentBatch() const { return batch_; }
+    // The network of the last run that completed (null before one has); kept so that the
+    // explorer can score the training set and infer the test set with it.
+    TrainedModelPtr lastModel() const { return lastModel_; }
 
 public slots:
     // Starts a batch of runs on the training thread; false when one is already running.
@@ -72,6 +75,8 @@ signals:
     void runStarted(int id, const airbench::RunPlan& plan);
     void epochFinished(int id, const airbench::EpochMetrics& metrics);
     void runFinished(int id, const airbench::RunSummary& summary);
+    // A completed run's network (its runId is the session's id); lastModel() returns it now.
+    void modelReady(int id, const airbench::ui::TrainedModelPtr& model);
     void note(const QString& text);
     void progressChanged(const airbench::ui::TrainingProgress& progress);
     // An engine error, ready to show as is.
@@ -87,6 +92,7 @@ private:
     void onRunStarted(int run, quint64 seed, const QString& device, const airbench::RunPlan& plan);
     void onEpochFinished(int run, const airbench::EpochMetrics& metrics);
     void onRunFinished(int run, const airbench::RunSummary& summary);
+    void onModelReady(int run, const airbench::ui::TrainedModelPtr& model);
     void onFailed(int run, const QString& message);
     void onNote(int run, const QString& text);
     void onWorkerFinished();
@@ -102,6 +108,8 @@ private:
     int batch_ = -1;
     std::vector<int> ids_;  // session id of each run of the batch, by run index
     QString recipe_;
+    QString mask_;  // name of the mask the batch trains on
+    TrainedModelPtr lastModel_;
     RunPlan plan_;  // of the current run (all runs of a batch share it)
     int completedRuns_ = 0;
     TrainingProgress progress_;

@@ -3,7 +3,11 @@
 namespace airbench::ui {
 
 QString RunRecord::label() const {
-    return QStringLiteral("run %1 · %2 · seed %3").arg(id + 1).arg(recipe).arg(seed);
+    QString text = QStringLiteral("run %1 · %2 · seed %3").arg(id + 1).arg(recipe).arg(seed);
+    if (!mask.isEmpty()) {
+        text += QStringLiteral(" · mask %1").arg(mask);
+    }
+    return text;
 }
 
 TrainingSession::TrainingSession(QObject* parent) : QObject(parent) {}
@@ -52,13 +56,14 @@ int TrainingSession::beginBatch() {
 }
 
 int TrainingSession::addRun(int batch, const QString& recipe, uint64_t seed, const QString& device,
-                            const RunPlan& plan) {
+                            const RunPlan& plan, const QString& mask) {
     RunRecord r;
     r.id = runCount();
     r.batch = batch;
     r.recipe = recipe;
     r.seed = seed;
     r.device = device;
+    r.mask = mask;
     r.plan = plan;
     r.steps.reserve(static_cast<int>(plan.totalSteps));
     r.losses.reserve(static_cast<int>(plan.totalSteps));

@@ -23,6 +23,7 @@ struct RunRecord {
     QString recipe;
     uint64_t seed = 0;
     QString device;  // describeDevice() of the run's device
+    QString mask;    // the mask it trained on; empty: the whole training set
     RunPlan plan;
     QVector<double> steps;   // (S,) 1-based optimizer step numbers, the loss plot's x
     QVector<double> losses;  // (S,) mean per-example training loss of that step
@@ -31,7 +32,7 @@ struct RunRecord {
     State state = State::Running;
     QString error;  // when Failed: the engine's message
 
-    QString label() const;  // "run 2 · airbench94 · seed 1"
+    QString label() const;  // "run 2 · airbench94 · seed 1" (+ " · mask NAME")
 };
 
 // Mean and spread of one batch's completed runs (stopped and failed runs are left out).
@@ -59,7 +60,7 @@ public:
     // Writers (the TrainingController calls them on the GUI thread).
     int beginBatch();
     int addRun(int batch, const QString& recipe, uint64_t seed, const QString& device,
-               const RunPlan& plan);
+               const RunPlan& plan, const QString& mask = {});
     void appendSteps(int id, const std::vector<StepMetrics>& steps);
     void appendEpoch(int id, const EpochMetrics& metrics);
     void finishRun(int id, const RunSummary& summary);

@@ -73,6 +73,21 @@ void TrainingWorker::run(const TrainRequest& request) {
 
         CifarLoader trainLoader = makeTrainLoader(recipe, train, device, options.seed);
         CifarLoader testLoader = makeTestLoader(test, device);
+        if (request.mask) {
+            const Mask& mask = *request.mask;
+            if (mask.size() != train.size() ||
+                (!mask.datasetHash().empty() && mask.datasetHash() != options.datasetHash)) {
+                throw Error("mask '" + mask.name() + "' was made for other examples (" +
+                            std::to_string(mask.size()) +
+                            " of them); the training set in use has " +
+                            std::to_string(train.size()) +
+                            ": make the mask again or choose the subset it was made for");
+            }
+            if (mask.count() == 0) {
+                throw Error("mask '" + mask.name() + "' keeps no examples");
+            }
+            trainLoader.setMask(mask.keep());
+        }
 
         const std::string warmupKey = recipe.name + "/" + std::to_string(options.widthMultiplier) +
                                       "/" + std::to_string(trainLoader.batchSize());
@@ -89,11 +104,26 @@ void TrainingWorker::run(const TrainRequest& request) {
             Observer observer(*this, run, options.seed, deviceText);
             failedRun = -1;
             try {
-                const TrainResult result =
+                TrainResult result =
                     airbench::train(recipe, trainLoader, &testLoader, options, &observer);
                 if (result.history.summary.cancelled) {
                     break;
                 }
+                auto model = std::make_shared<TrainedModel>();
+                model->model = std::move(result.model);
+                model->context.dataset = request.dataset;
+                model->context.trainCount = train.size();
+                model->context.testCount = test.size();
+                model->context.hash = options.datasetHash;
+                model->recipe = recipe.name;
+                model->labelSmoothing = recipe.hyp.labelSmoothing;
+                model->epochs = recipe.hyp.epochs;
+                model->ttaLevel = recipe.hyp.ttaLevel;
+                model->seed = options.seed;
+                if (request.mask) {
+                    model->maskName = QString::fromStdString(request.mask->name());
+                }
+                emit modelReady(run, TrainedModelPtr(std::move(model)));
             } catch (...) {
                 failedRun = observer.started() ? run : -1;
                 throw;

@@ -3,6 +3,7 @@
 // Everything it reports leaves through queued signals, except per-step losses, which go to a
 // StepBuffer that the GUI drains on a timer. It never touches a widget.
 
+#include "analysis_types.h"
 #include "engine_types.h"
 #include "run_settings.h"
 
@@ -23,6 +24,9 @@ struct TrainRequest {
     int64_t trainSubset = -1;  // first N examples of each split; -1: all
     int64_t testSubset = -1;
     RunSettings settings;
+    // Train on these examples of the training set only (null: all of them). The mask must have
+    // been made for the training set in use (its size and dataset hash).
+    MaskPtr mask;
 };
 
 class TrainingWorker : public QObject {
@@ -42,6 +46,8 @@ signals:
     void runStarted(int run, quint64 seed, const QString& device, const airbench::RunPlan& plan);
     void epochFinished(int run, const airbench::EpochMetrics& metrics);
     void runFinished(int run, const airbench::RunSummary& summary);
+    // After a run that completed: its network, to score and infer with (runId still -1).
+    void modelReady(int run, const airbench::ui::TrainedModelPtr& model);
     // An engine error (airbench::Error's message, meant for the user). `run` is -1 when no run
     // had started (bad options, no CUDA, ...).
     void failed(int run, const QString& message);

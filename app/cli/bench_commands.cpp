@@ -25,6 +25,7 @@ struct BenchCommandOptions {
     std::optional<int> batchSize;
     std::optional<double> epochs;
     bool compiled = false;
+    bool matmul = false;
     std::string jsonPath;
 };
 
@@ -96,6 +97,19 @@ int runBench(const BenchCommandOptions& o) {
     j["step_tflops"] = r.stepTflops();
     j["run_tflops"] = r.runTflops();
     j["compiled"] = o.compiled;
+    if (o.matmul) {
+        nlohmann::json rates = nlohmann::json::array();
+        for (const MatmulRate& m : measureMatmulRates(device)) {
+            std::printf("matmul %s %lldx%lld: %.3g TFLOP/s; this run reaches %.3g%% of it\n",
+                        m.dtype.c_str(), static_cast<long long>(m.size),
+                        static_cast<long long>(m.size), m.tflops, 100 * r.runTflops() / m.tflops);
+            rates.push_back({{"dtype", m.dtype},
+                             {"size", m.size},
+                             {"tflops", m.tflops},
+                             {"run_fraction", r.runTflops() / m.tflops}});
+        }
+        j["matmul"] = rates;
+    }
     if (!o.jsonPath.empty()) {
         writeJsonFile(o.jsonPath, j);
     }
@@ -153,6 +167,8 @@ Command addBenchCommand(CLI::App& app) {
     c->add_option("--batch-size", o->batchSize, "Batch size")->check(CLI::Range(1, 65536));
     c->add_option("--epochs", o->epochs, "Epochs")->check(CLI::Range(0.001, 1000.0));
     c->add_flag("--compiled", o->compiled, "CUDA-graph training step");
+    c->add_flag("--matmul", o->matmul,
+                "Also measure the device's dense matmul rate and the run's fraction of it");
     c->add_option("--json", o->jsonPath, "Write the figures as JSON");
     return {c, [o] { return runBench(*o); }};
 }

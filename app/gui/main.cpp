@@ -2,9 +2,11 @@
 
 #include "main_window.h"
 
+#include <airbench/build_info.h>
 #include <airbench/device.h>
 #include <airbench/error.h>
 #include <airbench/recipe.h>
+#include <airbench/resources.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -76,6 +78,9 @@ int main(int argc, char** argv) {
 
     QApplication app(argc, argv);
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Airbench Workbench"));
+    QApplication::setWindowIcon(airbench::resources::applicationIcon());
+    // Lets Wayland compositors match the window to its desktop entry.
+    QGuiApplication::setDesktopFileName(QString::fromLatin1(airbench::build::appId()));
     QCommandLineParser parser;
     describeOptions(parser);
     parser.process(app);

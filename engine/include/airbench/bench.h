@@ -7,6 +7,8 @@
 #include <airbench/train.h>
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace airbench {
 
@@ -21,6 +23,15 @@ struct LoaderBenchResult {
 };
 // Serves `epochs` whole epochs (draws, augmentation, every batch gathered), synchronising once.
 LoaderBenchResult benchmarkLoader(CifarLoader& loader, int epochs);
+
+// The device's measured dense matrix-multiply rate (TFLOP/s) for a square GEMM of side `n` in
+// fp16 and bf16 (CUDA), or fp32 (CPU): the ceiling the training step's TFLOP/s is compared with.
+struct MatmulRate {
+    std::string dtype;
+    int64_t size = 0;
+    double tflops = 0;
+};
+std::vector<MatmulRate> measureMatmulRates(Device device, int64_t size = 0);
 
 struct BenchOptions {
     TrainOptions train;

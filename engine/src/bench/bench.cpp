@@ -51,6 +51,36 @@ LoaderBenchResult benchmarkLoader(CifarLoader& loader, int epochs) {
     return r;
 }
 
+std::vector<MatmulRate> measureMatmulRates(Device device, int64_t size) {
+    if (size <= 0) {
+        size = device.isCuda() ? 8192 : 1024;
+    }
+    std::vector<std::pair<std::string, at::ScalarType>> types;
+    if (device.isCuda()) {
+        types = {{"fp16", at::kHalf}, {"bf16", at::kBFloat16}};
+    } else {
+        types = {{"fp32", at::kFloat}};
+    }
+    std::vector<MatmulRate> rates;
+    at::NoGradGuard noGrad;
+    for (const auto& [name, dtype] : types) {
+        auto options = at::TensorOptions().device(toTorchDevice(device)).dtype(dtype);
+        const at::Tensor a = at::randn({size, size}, options), b = at::randn({size, size}, options);
+        at::Tensor c = at::mm(a, b);  // warm-up: library selection, clocks
+        synchronize(device);
+        const int repeats = device.isCuda() ? 20 : 3;
+        const auto start = std::chrono::steady_clock::now();
+        for (int i = 0; i < repeats; ++i) {
+            c = at::mm(a, b);
+        }
+        synchronize(device);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        rates.push_back({name, size, 2.0 * double(size) * size * size * repeats / seconds / 1e12});
+    }
+    return rates;
+}
+
 BenchReport benchmarkTraining(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,
                               const BenchOptions& options) {
     const Recipe resolved = resolveRecipe(recipe, options.train);
