@@ -72,6 +72,9 @@ Dataset loadData(const DataOptions& options, bool quiet) {
                      dataset.name.c_str(), dataset.path.c_str(),
                      static_cast<long long>(dataset.train.size()),
                      static_cast<long long>(dataset.test.size()), seconds);
+        if (!dataset.normalizationNote.empty()) {
+            std::fprintf(stderr, "data: %s\n", dataset.normalizationNote.c_str());
+        }
     }
     return dataset;
 }

@@ -28,6 +28,8 @@ Command addBenchLoaderCommand(CLI::App& app);
 Command addScoreCommand(CLI::App& app);
 Command addSelectCommand(CLI::App& app);
 Command addSelftestCommand(CLI::App& app);
+// `evaluate`: a saved network on a dataset (evaluate_command.cpp).
+Command addEvaluateCommand(CLI::App& app);
 // `runs`: the run history (runs_command.cpp).
 Command addRunsCommand(CLI::App& app);
 

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
         addDataInfoCommand(*data), addRecipesCommand(app),     addTrainCommand(app),
         addBenchCommand(app),      addBenchLoaderCommand(app), addScoreCommand(app),
         addSelectCommand(app),     addRunsCommand(app),        addSelftestCommand(app),
+        addEvaluateCommand(app),
     };
 #ifdef AIRBENCH_WITH_DATAIO
     for (Command& command : addDataIoCommands(*data)) {

@@ -34,8 +34,8 @@ DatasetPreview previewDataset(const Dataset& dataset, int perClass, double toler
     preview.trainStats = computeChannelStats(dataset.train);
     preview.tolerance = tolerance;
     for (int c = 0; c < 3; ++c) {
-        preview.normalizeMean[c] = 255.0 * kCifarMean[c];
-        preview.normalizeStd[c] = 255.0 * kCifarStd[c];
+        preview.normalizeMean[c] = 255.0 * dataset.train.normalization.mean[c];
+        preview.normalizeStd[c] = 255.0 * dataset.train.normalization.std[c];
         preview.largestDifference =
             std::max({preview.largestDifference,
                       std::abs(preview.trainStats.mean[c] / 255.0 - kCifarMean[c]),
@@ -48,10 +48,12 @@ DatasetPreview previewDataset(const Dataset& dataset, int perClass, double toler
     if (preview.differsFromCifar) {
         std::snprintf(text, sizeof text,
                       "This dataset's pixel statistics (mean %.3f %.3f %.3f, std %.3f %.3f %.3f) "
-                      "differ from CIFAR-10's, which the recipes normalise with, by up to %.3f "
-                      "(tolerance %.3f).",
+                      "differ from CIFAR-10's by up to %.3f (tolerance %.3f); %s",
                       m[0] / 255, m[1] / 255, m[2] / 255, s[0] / 255, s[1] / 255, s[2] / 255,
-                      preview.largestDifference, tolerance);
+                      preview.largestDifference, tolerance,
+                      dataset.train.normalization.isCifar()
+                          ? "the loader still normalises with CIFAR-10's."
+                          : "the loader normalises with the dataset's own.");
     } else {
         std::snprintf(text, sizeof text,
                       "Pixel statistics match CIFAR-10's normalisation within %.3f (largest "

@@ -115,6 +115,67 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("another dataset"), qPrintable(r.err));
     }
 
+    void evaluateSavedNetworkByFileAndByRun() {
+        AIRBENCH_REQUIRE_CIFAR();
+        QTemporaryDir tmp;
+        const QString data = QString::fromStdString(airbench::test::cifarDir());
+        const QString db = tmp.path() + "/history.sqlite", model = tmp.path() + "/net.pt";
+        const QStringList subsets = {"--data",        data,  "--train-subset", "512",
+                                     "--test-subset", "200", "--threads",      "1"};
+        Result r = runCli(QStringList{"train", "--width", "0.125", "--batch-size", "128",
+                                      "--epochs", "1", "--save-model", model, "--db", db, "--json",
+                                      tmp.path() + "/run.json"} +
+                          subsets);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile json(tmp.path() + "/run.json");
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        const double trained = QJsonDocument::fromJson(json.readAll())
+                                   .object()["runs"]
+                                   .toArray()[0]
+                                   .toObject()["tta_val_acc"]
+                                   .toDouble();
+
+        // The saved network on the same test images at the recipe's TTA level gives the run's
+        // own final accuracy, to the example.
+        r = runCli(QStringList{"evaluate", "--model", model, "--tta", "2", "--json"} + subsets);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(j["recipe"].toString(), QString("airbench94"));
+        const QJsonObject test = j["splits"].toObject()["test"].toObject();
+        QCOMPARE(test["examples"].toInt(), 200);
+        // (the run computes it in float32)
+        QVERIFY2(std::abs(test["accuracy"].toDouble() - trained) < 1e-6,
+                 qPrintable(QString::number(test["accuracy"].toDouble())));
+        QCOMPARE(test["per_class"].toObject().size(), 10);
+
+        // By run id: the run recorded its checkpoint; both splits, and the training set's scores.
+        r = runCli(QStringList{"evaluate", "--run", "1", "--db", db, "--split", "both", "--tta",
+                               "0", "--scores-out", tmp.path() + "/scores.csv", "--json"} +
+                   subsets);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(j["model"].toString(), model);
+        QCOMPARE(j["splits"].toObject()["train"].toObject()["examples"].toInt(), 512);
+        QFile scores(tmp.path() + "/scores.csv");
+        QVERIFY(scores.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(scores.readAll()).count('\n'), 2 + 512);
+
+        // Errors name what is wrong: a run without a network, a file that is no model.
+        r = runCli({"evaluate", "--run", "7", "--db", db});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("run #7"), qPrintable(r.err));
+        QFile junk(tmp.path() + "/junk.pt");
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write("not a model");
+        junk.close();
+        r = runCli(QStringList{"evaluate", "--model", junk.fileName()} + subsets);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(junk.fileName()), qPrintable(r.err));
+        r = runCli({"evaluate"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("--model"), qPrintable(r.err));
+    }
+
     void recipesListsTheRegistry() {
         const Result r = runCli({"recipes", "--json"});
         QCOMPARE(r.code, 0);

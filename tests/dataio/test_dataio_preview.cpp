@@ -68,7 +68,11 @@ private Q_SLOTS:
 
     void fashionMnistDiffers() {
         AIRBENCH_REQUIRE_FASHION();
-        QVERIFY(previewDataset(test::fashion(), 1).differsFromCifar);
+        const DatasetPreview p = previewDataset(test::fashion(), 1);
+        QVERIFY(p.differsFromCifar);
+        // loadDataset gave it its own normalisation, and the preview shows that one.
+        QVERIFY(std::abs(p.normalizeMean[0] - p.trainStats.mean[0]) < 1e-3);
+        QVERIFY2(p.note.find("dataset's own") != std::string::npos, p.note.c_str());
     }
 };
 

@@ -13,11 +13,30 @@ constexpr int kImageChannels = 3;
 constexpr int kImageSide = 32;
 constexpr int kImageBytes = kImageChannels * kImageSide * kImageSide;  // 3072
 
+// The CIFAR-10 mean and standard deviation (0..1 units) every recipe normalises with.
+constexpr float kCifarMean[3] = {0.4914f, 0.4822f, 0.4465f};
+constexpr float kCifarStd[3] = {0.2470f, 0.2435f, 0.2616f};
+// A dataset whose own per-channel mean or std is further than this (0..1 units) from CIFAR-10's
+// is normalised with its own statistics instead. 0.02 is about 5 pixel levels, or 0.08 of
+// CIFAR-10's std: a JPEG-decoded copy of CIFAR-10 (std lower by ~0.002) stays on the CIFAR
+// constants; Fashion-MNIST (mean ~0.26) gets its own.
+constexpr double kNormalizationTolerance = 0.02;
+
+// What the loader subtracts and divides by, per channel, in 0..1 units.
+struct Normalization {
+    std::array<float, 3> mean{kCifarMean[0], kCifarMean[1], kCifarMean[2]};
+    std::array<float, 3> std{kCifarStd[0], kCifarStd[1], kCifarStd[2]};
+    bool isCifar() const;
+};
+
 // One split. Image i occupies pixels[i*3072, (i+1)*3072): the R plane, then G, then B, each
 // 32x32 row-major (the CIFAR-10 binary record layout without its label byte).
 struct ImageSet {
     std::vector<uint8_t> pixels;
     std::vector<int64_t> labels;
+    // Set by loadDataset for both splits from the training split (see chooseNormalization);
+    // subsets keep it, so that a subset is normalised like its dataset.
+    Normalization normalization;
 
     int64_t size() const { return static_cast<int64_t>(labels.size()); }
     const uint8_t* image(int64_t i) const { return pixels.data() + i * kImageBytes; }
@@ -42,6 +61,9 @@ struct Dataset {
     ImageSet test;
     // Hex SHA-256 over both splits' labels and pixels: identifies the exact data a run used.
     std::string hash;
+    // One sentence when the splits are normalised with the dataset's own statistics (not
+    // CIFAR-10's), for the log; empty otherwise.
+    std::string normalizationNote;
 
     int numClasses() const { return static_cast<int>(classNames.size()); }
 };
@@ -67,6 +89,12 @@ struct ChannelStats {
     std::array<double, 3> std{};   // population standard deviation, 0..255
 };
 ChannelStats computeChannelStats(const ImageSet& images);
+
+// CIFAR-10's normalisation when `train`'s own statistics are within `tolerance` of it (0..1
+// units, largest difference over the means and stds), else the split's own. `why`, when given,
+// receives one sentence for the log when the dataset's own statistics were chosen (else "").
+Normalization chooseNormalization(const ImageSet& train, std::string* why = nullptr,
+                                  double tolerance = kNormalizationTolerance);
 
 // Examples per class; throws if a label is outside [0, numClasses).
 std::vector<int64_t> classCounts(const ImageSet& images, int numClasses);

@@ -35,10 +35,6 @@ struct LoaderOptions {
     uint64_t seed = 0;             // seeds flips, crops, cutout and shuffling
 };
 
-// The CIFAR-10 mean and standard deviation (0..1 units) every recipe normalises with.
-constexpr float kCifarMean[3] = {0.4914f, 0.4822f, 0.4465f};
-constexpr float kCifarStd[3] = {0.2470f, 0.2435f, 0.2616f};
-
 class CifarLoader {
 public:
     // Uploads `images` once to `device` (fp16 on CUDA, fp32 on CPU).

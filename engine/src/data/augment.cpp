@@ -43,10 +43,10 @@ at::Tensor cutout(const at::Tensor& images, const at::Tensor& y, const at::Tenso
     return images.masked_fill(squareMask(images.size(2), images.size(3), y, x, size), 0);
 }
 
-at::Tensor normalize(const at::Tensor& pixels, at::ScalarType dtype) {
+at::Tensor normalize(const at::Tensor& pixels, const Normalization& n, at::ScalarType dtype) {
     auto opts = at::TensorOptions().dtype(at::kFloat).device(pixels.device());
-    auto mean = at::tensor(at::ArrayRef<float>(kCifarMean, 3), opts).view({1, 3, 1, 1}) * 255.0;
-    auto std = at::tensor(at::ArrayRef<float>(kCifarStd, 3), opts).view({1, 3, 1, 1}) * 255.0;
+    auto mean = at::tensor(at::ArrayRef<float>(n.mean.data(), 3), opts).view({1, 3, 1, 1}) * 255.0;
+    auto std = at::tensor(at::ArrayRef<float>(n.std.data(), 3), opts).view({1, 3, 1, 1}) * 255.0;
     return ((pixels.to(at::kFloat) - mean) / std).to(dtype).contiguous(kImageFormat);
 }
 

@@ -4,6 +4,8 @@
 
 #include <ATen/ATen.h>
 
+#include <airbench/dataset.h>
+
 namespace airbench::augment {
 
 // Mirrors (left-right) the images whose flip[i] is true.
@@ -22,6 +24,7 @@ at::Tensor squareMask(int64_t height, int64_t width, const at::Tensor& y, const 
 at::Tensor cutout(const at::Tensor& images, const at::Tensor& y, const at::Tensor& x, int size);
 
 // uint8 (N, 3, 32, 32) -> (x / 255 - mean) / std in `dtype`, channels_last.
-at::Tensor normalize(const at::Tensor& pixels, at::ScalarType dtype);
+at::Tensor normalize(const at::Tensor& pixels, const Normalization& normalization,
+                     at::ScalarType dtype);
 
 }  // namespace airbench::augment

@@ -4,7 +4,9 @@
 #include "data/readers.h"
 #include "util/sha256.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -18,11 +20,13 @@ ImageSet ImageSet::head(int64_t n) const {
     ImageSet out;
     out.labels.assign(labels.begin(), labels.begin() + n);
     out.pixels.assign(pixels.begin(), pixels.begin() + n * kImageBytes);
+    out.normalization = normalization;
     return out;
 }
 
 ImageSet ImageSet::select(const std::vector<int64_t>& indices) const {
     ImageSet out;
+    out.normalization = normalization;
     out.labels.reserve(indices.size());
     out.pixels.resize(indices.size() * kImageBytes);
     for (size_t k = 0; k < indices.size(); ++k) {
@@ -72,6 +76,59 @@ DatasetFormat detectDatasetFormat(const std::string& path) {
     return DatasetFormat::Auto;
 }
 
+namespace {
+
+Dataset withNormalization(Dataset dataset) {
+    const Normalization n = chooseNormalization(dataset.train, &dataset.normalizationNote);
+    dataset.train.normalization = n;
+    dataset.test.normalization = n;
+    return dataset;
+}
+
+}  // namespace
+
+bool Normalization::isCifar() const {
+    for (int c = 0; c < 3; ++c) {
+        if (mean[c] != kCifarMean[c] || std[c] != kCifarStd[c]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+Normalization chooseNormalization(const ImageSet& train, std::string* why, double tolerance) {
+    if (why) {
+        why->clear();
+    }
+    Normalization cifar;
+    if (train.size() == 0) {
+        return cifar;
+    }
+    const ChannelStats stats = computeChannelStats(train);
+    double largest = 0;
+    Normalization own;
+    for (int c = 0; c < 3; ++c) {
+        own.mean[c] = float(stats.mean[c] / 255.0);
+        // A constant channel would divide by zero; 1/255 keeps it finite.
+        own.std[c] = float(std::max(stats.std[c], 1.0) / 255.0);
+        largest = std::max({largest, std::abs(double(own.mean[c]) - kCifarMean[c]),
+                            std::abs(double(own.std[c]) - kCifarStd[c])});
+    }
+    if (largest <= tolerance) {
+        return cifar;
+    }
+    if (why) {
+        char text[300];
+        std::snprintf(text, sizeof text,
+                      "normalising with this dataset's own statistics (mean %.3f %.3f %.3f, std "
+                      "%.3f %.3f %.3f): they differ from CIFAR-10's by up to %.3f",
+                      own.mean[0], own.mean[1], own.mean[2], own.std[0], own.std[1], own.std[2],
+                      largest);
+        *why = text;
+    }
+    return own;
+}
+
 Dataset loadDataset(const std::string& path, DatasetFormat format) {
     std::error_code ec;
     if (path.empty()) {
@@ -90,9 +147,9 @@ Dataset loadDataset(const std::string& path, DatasetFormat format) {
     }
     switch (format) {
         case DatasetFormat::Cifar10:
-            return data::readCifar10(path);
+            return withNormalization(data::readCifar10(path));
         case DatasetFormat::FashionMnist:
-            return data::readFashionMnist(path);
+            return withNormalization(data::readFashionMnist(path));
         case DatasetFormat::Auto:
             break;
     }

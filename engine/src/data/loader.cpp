@@ -152,7 +152,7 @@ CifarLoader::CifarLoader(const ImageSet& set, bool train, LoaderOptions options,
     if (device.isCuda()) {
         pixels = pixels.pin_memory();
     }
-    s.fullImages = augment::normalize(pixels.to(where), computeDtype(device));
+    s.fullImages = augment::normalize(pixels.to(where), set.normalization, computeDtype(device));
     s.fullLabels = labels.to(where).clone();
     s.applyMask();
 }

@@ -37,7 +37,8 @@ int ttaForwards(int ttaLevel) {
     return ttaLevel <= 0 ? 1 : ttaLevel == 1 ? 2 : 6;
 }
 
-at::Tensor inferLogits(AirbenchNet& net, const at::Tensor& images, int ttaLevel) {
+at::Tensor inferLogits(AirbenchNet& net, const at::Tensor& images, int ttaLevel,
+                       const std::function<bool()>& stop) {
     if (ttaLevel < 0 || ttaLevel > 2) {
         throw Error("TTA level must be 0, 1 or 2, got " + std::to_string(ttaLevel));
     }
@@ -46,6 +47,10 @@ at::Tensor inferLogits(AirbenchNet& net, const at::Tensor& images, int ttaLevel)
     at::NoGradGuard noGrad;
     std::vector<at::Tensor> parts;
     for (const at::Tensor& chunk : images.split(kInferenceChunk)) {
+        if (stop && stop()) {
+            net->train(wasTraining);
+            return at::Tensor();
+        }
         parts.push_back(inferChunk(net, chunk, ttaLevel).to(at::kFloat));
     }
     net->train(wasTraining);

@@ -32,19 +32,13 @@ TrainResult trainMuon(const Recipe& recipe, CifarLoader& train, const CifarLoade
     RunContext run(recipe, train, test, options, observer);
     CifarLoader::Impl& loader = train.impl();
     const int batchSize = train.batchSize();
-    Recipe planned = recipe;
-    planned.hyp.batchSize = batchSize;
-    const RunPlan plan = planSgdRun(planned, train.size(), test ? test->size() : 0);
+    const RunPlan plan = run.begin(planSgdRun);
     const int64_t totalSteps = plan.totalSteps;
     const int64_t biasSteps =
         hyp.whiteningBiasEpochs < 0
             ? totalSteps
             : static_cast<int64_t>(std::ceil(hyp.whiteningBiasEpochs * double(plan.stepsPerEpoch)));
-    run.begin(plan);
-
-    at::Generator initGen =
-        makeGenerator(Device{}, deriveSeed(options.seed, RandomStream::NetworkInit));
-    Model model = makeModel(recipe.name, recipe.network, run.device, options.seed, initGen);
+    Model model = run.createModel(recipe.name, recipe.network, RandomStream::NetworkInit);
     AirbenchNet& net = model.impl().net;
 
     // Weight decay: hyp.weightDecay per 1024 examples (2e-6 per example in the script), applied
@@ -61,10 +55,7 @@ TrainResult trainMuon(const Recipe& recipe, CifarLoader& train, const CifarLoade
     Muon muon(net->convWeights(), hyp.learningRate, hyp.momentum, /*nesterov=*/true);
 
     train.resetEpoch();
-    run.startClock();
-    initWhitening(net->whiten->weight, loader.images);
-    run.stopClock();
-    run.history.summary.setupSeconds = run.seconds();
+    run.initWhiteningTimed(*net);
 
     int64_t step = 0;
     bool cancelled = false;

@@ -21,8 +21,8 @@
 #include "train/run_context.h"
 #include "train/sgd_trainer.h"
 
-#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 
 namespace airbench::builtin {
@@ -65,14 +65,12 @@ std::vector<at::Tensor> trainProxy(const Recipe& recipe, RunContext& run, int64_
     const Hyperparameters& hyp = recipe.hyp;
     CifarLoader::Impl& loader = run.train.impl();
     const int batchSize = run.train.batchSize();
-    at::Generator gen =
-        makeGenerator(Device{}, deriveSeed(run.options.seed, RandomStream::ProxyInit));
-    Model proxyModel = makeModel(recipe.name + ".proxy", proxyNetwork(hyp.widthMultiplier),
-                                 run.device, run.options.seed, gen);
+    Model proxyModel = run.createModel(recipe.name + ".proxy", proxyNetwork(hyp.widthMultiplier),
+                                       RandomStream::ProxyInit);
     AirbenchNet& proxy = proxyModel.impl().net;
     proxy->whiten->bias.set_requires_grad(false);  // the proxy's whitening bias stays 0
     NesterovSgd sgd = makeSgd(*proxy, hyp, batchSize);
-    initWhitening(proxy->whiten->weight, loader.images);
+    initWhitening(proxy->whiten->weight, loader.images);  // timed with the proxy
 
     BatchStream stream(loader, batchSize);
     std::vector<at::Tensor> kept;
@@ -112,35 +110,28 @@ TrainResult trainFaster(const Recipe& recipe, CifarLoader& train, const CifarLoa
     RunContext run(recipe, train, test, options, observer);
     CifarLoader::Impl& loader = train.impl();
     const int batchSize = train.batchSize();
-    Recipe planned = recipe;
-    planned.hyp.batchSize = batchSize;
-    const RunPlan plan = planFaster(planned, train.size(), test ? test->size() : 0);
+    const RunPlan plan = run.begin(planFaster);
     const int64_t totalSteps = plan.totalSteps, stepsPerEpoch = plan.stepsPerEpoch;
-    run.begin(plan);
-
-    at::Generator initGen =
-        makeGenerator(Device{}, deriveSeed(options.seed, RandomStream::NetworkInit));
-    Model model = makeModel(recipe.name, recipe.network, run.device, options.seed, initGen);
+    Model model = run.createModel(recipe.name, recipe.network, RandomStream::NetworkInit);
     AirbenchNet& net = model.impl().net;
     NesterovSgd optimizer = makeSgd(*net, hyp, batchSize);
     auto lookahead = hyp.lookahead ? std::make_unique<Lookahead>(*net) : nullptr;
 
-    run.startClock();
-    initWhitening(net->whiten->weight, loader.images);
-    run.stopClock();
-    const double whiteningSeconds = run.seconds();
+    run.initWhiteningTimed(*net);
 
+    const double beforeProxy = run.seconds();
     run.startClock();
     const std::vector<at::Tensor> kept = trainProxy(recipe, run, totalSteps, stepsPerEpoch);
     run.stopClock();
     RunSummary& summary = run.history.summary;
-    summary.proxySeconds = run.seconds() - whiteningSeconds;
+    summary.proxySeconds = run.seconds() - beforeProxy;
     summary.setupSeconds = run.seconds();
-    run.note("proxy trained in " + std::to_string(summary.proxySeconds) +
-             " s; the main network "
-             "trains on the hardest " +
-             std::to_string(keptPerBatch(batchSize)) + " of every " + std::to_string(batchSize) +
-             " examples");
+    char note[160];
+    std::snprintf(note, sizeof note,
+                  "proxy trained in %.2f s; the main network trains on the hardest %d of every %d "
+                  "examples",
+                  summary.proxySeconds, int(keptPerBatch(batchSize)), batchSize);
+    run.note(note);
     if (static_cast<int64_t>(kept.size()) < totalSteps) {  // stopped during the proxy
         return run.finish(std::move(model), /*cancelled=*/true);
     }

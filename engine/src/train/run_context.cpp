@@ -6,6 +6,7 @@
 #include "data/loader_impl.h"
 #include "infer/tta.h"
 #include "nn/model_impl.h"
+#include "nn/whitening.h"
 
 #include <cmath>
 #include <sstream>
@@ -53,12 +54,30 @@ void RunContext::note(const std::string& text) {
     }
 }
 
-void RunContext::begin(const RunPlan& plan) {
+const RunPlan& RunContext::begin(PlanFunction planner) {
+    Recipe planned = recipe;
+    planned.hyp.batchSize = train.batchSize();
+    const RunPlan plan = planner(planned, train.size(), test ? test->size() : 0);
     history.plan = plan;
     history.stepLosses.reserve(static_cast<size_t>(plan.totalSteps));
     if (observer) {
         observer->onStart(plan);
     }
+    return history.plan;
+}
+
+Model RunContext::createModel(const std::string& name, const NetworkSpec& spec,
+                              RandomStream stream) {
+    at::Generator gen = makeGenerator(Device{}, deriveSeed(options.seed, stream));
+    return makeModel(name, spec, device, options.seed, gen);
+}
+
+void RunContext::initWhiteningTimed(AirbenchNetImpl& net) {
+    const double before = seconds_;
+    startClock();
+    initWhitening(net.whiten->weight, train.impl().images);
+    stopClock();
+    history.summary.setupSeconds += seconds_ - before;
 }
 
 void RunContext::recordStep(const at::Tensor& lossSum, int64_t batch, int epoch) {
@@ -116,7 +135,12 @@ void RunContext::endEpoch(int epoch, AirbenchNet& net, const at::Tensor& logits,
         m.trainAccuracy = logits.argmax(1).eq(labels).to(at::kFloat).mean().item<double>();
     }
     if (test && options.evaluateEveryEpoch && test->size() > 0) {
-        m.valAccuracy = deviceAccuracy(net, *test, 0);
+        at::Tensor logits =
+            inferLogits(net, test->impl().images, 0, [this] { return stopRequested(); });
+        if (logits.defined()) {
+            m.valAccuracy =
+                logits.argmax(1).eq(test->impl().labels).to(at::kFloat).mean().item<double>();
+        }
     }
     if (options.recordTrainPredictionsEveryEpoch) {
         at::Tensor probs =
@@ -153,9 +177,15 @@ TrainResult RunContext::finish(Model model, bool cancelled) {
         if (!cancelled) {
             const double before = seconds_;
             startClock();
-            at::Tensor logits = inferLogits(net, test->impl().images, recipe.hyp.ttaLevel);
-            s.ttaValAccuracy =
-                logits.argmax(1).eq(test->impl().labels).to(at::kFloat).mean().item<double>();
+            // A stop during the final evaluation (a minute on a CPU at full width) abandons it.
+            at::Tensor logits = inferLogits(net, test->impl().images, recipe.hyp.ttaLevel,
+                                            [this] { return stopRequested(); });
+            if (logits.defined()) {
+                s.ttaValAccuracy =
+                    logits.argmax(1).eq(test->impl().labels).to(at::kFloat).mean().item<double>();
+            } else {
+                s.cancelled = cancelled = true;
+            }
             stopClock();
             s.evalSeconds = seconds_ - before;
         }

@@ -12,6 +12,7 @@
 #include <functional>
 #include <vector>
 
+#include "core/torch_device.h"
 #include "nn/network.h"
 
 namespace airbench {
@@ -36,7 +37,12 @@ public:
     double seconds() const { return seconds_; }
 
     void note(const std::string& text);
-    void begin(const RunPlan& plan);
+    // Plans the run with `planner` at the loader's batch size, records the plan and announces it.
+    const RunPlan& begin(PlanFunction planner);
+    // The run's network: initialised from the seed's network stream, on the run's device.
+    Model createModel(const std::string& name, const NetworkSpec& spec, RandomStream stream);
+    // Sets a whitening layer from the training images (the first 5000), on the run clock.
+    void initWhiteningTimed(AirbenchNetImpl& net);
 
     // After each optimizer step: the summed loss over `batch` examples (a device scalar).
     void recordStep(const at::Tensor& lossSum, int64_t batch, int epoch);

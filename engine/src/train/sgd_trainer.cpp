@@ -48,15 +48,10 @@ TrainResult trainWithSgd(const Recipe& recipe, CifarLoader& train, const CifarLo
     CifarLoader::Impl& loader = train.impl();
     const int batchSize = train.batchSize();
 
-    Recipe planned = recipe;
-    planned.hyp.batchSize = batchSize;
-    RunPlan plan = planSgdRun(planned, train.size(), test ? test->size() : 0);
+    const RunPlan plan = run.begin(planSgdRun);
     const int64_t totalSteps = plan.totalSteps;
-    run.begin(plan);
 
-    at::Generator initGen =
-        makeGenerator(Device{}, deriveSeed(options.seed, RandomStream::NetworkInit));
-    Model model = makeModel(recipe.name, recipe.network, run.device, options.seed, initGen);
+    Model model = run.createModel(recipe.name, recipe.network, RandomStream::NetworkInit);
     AirbenchNet& net = model.impl().net;
     NesterovSgd optimizer = makeSgd(*net, hyp, batchSize);
     // The snapshot predates the whitening init, as in the reference (its first update nearly
@@ -78,10 +73,7 @@ TrainResult trainWithSgd(const Recipe& recipe, CifarLoader& train, const CifarLo
     }
 
     train.resetEpoch();
-    run.startClock();
-    initWhitening(net->whiten->weight, loader.images);
-    run.stopClock();
-    run.history.summary.setupSeconds = run.seconds();
+    run.initWhiteningTimed(*net);
 
     int64_t step = 0;
     bool cancelled = false;

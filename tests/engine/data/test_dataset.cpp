@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <algorithm>
+
 #include <zlib.h>
 
 #include <filesystem>
@@ -124,6 +126,9 @@ private Q_SLOTS:
         QVERIFY(std::abs(s.std[0] - 62.992) < 1e-3 && std::abs(s.std[2] - 66.705) < 1e-3);
         QCOMPARE(d.hash.size(), size_t(64));
         QCOMPARE(d.hash, computeDatasetHash(d.train, d.test));
+        // Its own statistics are CIFAR-10's: the recipe constants stay, and nothing is noted.
+        QVERIFY(d.train.normalization.isCifar() && d.test.normalization.isCifar());
+        QVERIFY(d.normalizationNote.empty());
     }
 
     void parentFolderIsAccepted() {
@@ -162,6 +167,36 @@ private Q_SLOTS:
             QCOMPARE(borderSum, 0);
             QVERIFY(inside > 0);
         }
+        // Far from CIFAR-10's statistics: both splits (and subsets) use the training split's own,
+        // and the note says so.
+        const ChannelStats s = computeChannelStats(d.train);
+        for (const Normalization& n :
+             {d.train.normalization, d.test.normalization, d.test.head(10).normalization}) {
+            QVERIFY(!n.isCifar());
+            QVERIFY(std::abs(n.mean[0] * 255.0 - s.mean[0]) < 1e-3);
+            QVERIFY(std::abs(n.std[2] * 255.0 - s.std[2]) < 1e-3);
+        }
+        QVERIFY2(d.normalizationNote.find("own statistics") != std::string::npos,
+                 d.normalizationNote.c_str());
+    }
+
+    void normalizationRuleUsesTheTolerance() {
+        ImageSet flat;  // every pixel 125, 125, 114: CIFAR-10's means, but no spread at all
+        flat.labels = {0, 1};
+        flat.pixels.resize(2 * kImageBytes);
+        for (int i = 0; i < 2; ++i)
+            for (int c = 0; c < 3; ++c)
+                std::fill_n(flat.pixels.begin() + i * kImageBytes + c * 1024, 1024,
+                            uint8_t(c == 2 ? 114 : 125));
+        std::string why;
+        const Normalization own = chooseNormalization(flat, &why);
+        QVERIFY(!own.isCifar());
+        QVERIFY(std::abs(own.mean[0] - 125.0f / 255) < 1e-6);
+        QCOMPARE(own.std[0], 1.0f / 255);  // a constant channel stays finite
+        QVERIFY(!why.empty());
+        // Within a loose tolerance, the CIFAR-10 constants and no note.
+        QVERIFY(chooseNormalization(flat, &why, 0.3).isCifar());
+        QVERIFY(why.empty());
     }
 
     void idxGzippedAndPlainReadTheSame() {

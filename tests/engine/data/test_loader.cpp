@@ -50,6 +50,19 @@ private Q_SLOTS:
         QVERIFY(std::abs(x[5][1][7][9].item<float>() - expected) < 1e-5);
     }
 
+    void normalisesFashionMnistWithItsOwnStatistics() {
+        AIRBENCH_REQUIRE_FASHION();
+        LoaderOptions o;
+        o.shuffle = false;
+        CifarLoader loader(test::fashion().train.head(2000), false, o, Device{});
+        const at::Tensor x = loader.impl().images.to(at::kDouble);
+        // The first 2000 of 60,000 images: close to zero mean and unit std, not exactly.
+        QVERIFY2(std::abs(x.mean().item<double>()) < 0.05,
+                 qPrintable(QString::number(x.mean().item<double>())));
+        QVERIFY2(std::abs(x.std().item<double>() - 1.0) < 0.05,
+                 qPrintable(QString::number(x.std().item<double>())));
+    }
+
     void unshuffledEpochYieldsEveryExampleOnce() {
         AIRBENCH_REQUIRE_CIFAR();
         CifarLoader loader = makeLoader({}, false, false, 128);

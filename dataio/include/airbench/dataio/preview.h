@@ -1,7 +1,7 @@
 #pragma once
 // What the GUI shows before training on a dataset: a few examples of each class, and whether the
 // dataset's own pixel statistics are close to the CIFAR-10 ones every recipe normalises with
-// (airbench::kCifarMean / kCifarStd). Plain C++; no Qt.
+// (airbench::kCifarMean / kCifarStd), and what the loader will normalise with. Plain C++; no Qt.
 
 #include <airbench/dataset.h>
 
@@ -12,10 +12,9 @@
 
 namespace airbench::dataio {
 
-// 0.02 in 0..1 units is about 5 pixel levels, or 0.08 of CIFAR-10's per-channel std: a shift
-// the networks' BatchNorm absorbs. Fashion-MNIST (mean ~0.26) is far outside it; a JPEG-decoded
-// copy of CIFAR-10 (std lower by ~0.002) is well inside.
-inline constexpr double kStatsTolerance = 0.02;
+// The engine's rule (airbench::kNormalizationTolerance): beyond it, loadDataset gives a dataset
+// its own normalisation.
+inline constexpr double kStatsTolerance = kNormalizationTolerance;
 
 struct DatasetPreview {
     std::vector<std::string> classNames;
@@ -24,10 +23,12 @@ struct DatasetPreview {
     std::vector<std::vector<int64_t>> trainSamples;
     std::vector<std::vector<int64_t>> testSamples;
 
-    ChannelStats trainStats;                // the dataset's own, 0..255 (population std)
-    std::array<double, 3> normalizeMean{};  // what the loader subtracts, 0..255
-    std::array<double, 3> normalizeStd{};   // what the loader divides by, 0..255
-    double largestDifference = 0;           // max |own - CIFAR| over means and stds, 0..1
+    ChannelStats trainStats;  // the dataset's own, 0..255 (population std)
+    // What the loader subtracts and divides by, 0..255: the dataset's ImageSet::normalization
+    // (CIFAR-10's, or its own when loadDataset found them too different).
+    std::array<double, 3> normalizeMean{};
+    std::array<double, 3> normalizeStd{};
+    double largestDifference = 0;  // max |own - CIFAR| over means and stds, 0..1
     double tolerance = kStatsTolerance;
     bool differsFromCifar = false;  // largestDifference > tolerance
     std::string note;               // one sentence for the UI

@@ -1,0 +1,185 @@
+// airbench evaluate: a saved network (a file, or the checkpoint a recorded run kept) on any
+// dataset's test and/or training split, with TTA; optionally the per-example scores of the
+// training set, so that a network trained yesterday can be explored without training it again.
+
+#include <airbench/error.h>
+#include <airbench/history.h>
+#include <airbench/inference.h>
+#include <airbench/loader.h>
+#include <airbench/model.h>
+#include <airbench/scores.h>
+
+#include "cli_common.h"
+#include "commands.h"
+
+#include <cstdio>
+#include <memory>
+
+namespace airbench::cli {
+namespace {
+
+struct EvaluateOptions {
+    std::string model;
+    int64_t run = 0;
+    std::string db;
+    DataOptions data;
+    DeviceOptions device;
+    std::string split = "test";
+    int tta = 2;
+    std::string scoresOut;
+    bool json = false;
+};
+
+// The checkpoint a recorded run kept (the newest, if it kept several).
+std::string checkpointOfRun(const EvaluateOptions& o) {
+    history::Database db(o.db.empty() ? history::Database::defaultPath() : o.db);
+    if (!db.run(o.run)) {
+        throw Error("run #" + std::to_string(o.run) + " is not in " + db.path());
+    }
+    std::string path;
+    for (const history::Artifact& a : db.artifacts(o.run)) {
+        if (a.kind == "checkpoint") {
+            path = a.path;
+        }
+    }
+    if (path.empty()) {
+        throw Error("run #" + std::to_string(o.run) +
+                    " kept no network (train with --save-model, or keep networks in the GUI)");
+    }
+    return path;
+}
+
+struct SplitResult {
+    std::string name;
+    int64_t examples = 0;
+    double accuracy = 0;
+    std::vector<double> perClass;  // accuracy within each true class
+};
+
+SplitResult evaluateSplit(const Model& model, const ImageSet& images, const std::string& name,
+                          int classes, int tta, Device device) {
+    CifarLoader loader(images, /*train=*/false, LoaderOptions{}, device);
+    const Logits logits = infer(model, loader, tta);
+    const std::vector<int64_t> predicted = logits.argmax();
+    SplitResult r;
+    r.name = name;
+    r.examples = images.size();
+    std::vector<int64_t> right(static_cast<size_t>(classes)), total(static_cast<size_t>(classes));
+    int64_t correct = 0;
+    for (int64_t i = 0; i < images.size(); ++i) {
+        const auto c = static_cast<size_t>(images.labels[static_cast<size_t>(i)]);
+        const bool hit = predicted[static_cast<size_t>(i)] == images.labels[static_cast<size_t>(i)];
+        correct += hit;
+        right[c] += hit;
+        ++total[c];
+    }
+    r.accuracy = images.size() > 0 ? double(correct) / double(images.size()) : 0.0;
+    for (size_t c = 0; c < right.size(); ++c) {
+        r.perClass.push_back(total[c] > 0 ? double(right[c]) / double(total[c]) : 0.0);
+    }
+    return r;
+}
+
+int runEvaluate(const EvaluateOptions& o) {
+    if (o.model.empty() == (o.run == 0)) {
+        throw Error("give exactly one of --model FILE and --run ID");
+    }
+    const std::string path = o.model.empty() ? checkpointOfRun(o) : o.model;
+    const Device device = setUpDevice(o.device);
+    const Model model = Model::load(path, device);
+    const Dataset data = loadData(o.data, o.json);
+    const bool sameData = model.info().datasetHash == data.hash;
+    if (!sameData && !o.json) {
+        std::fprintf(stderr,
+                     "note: %s was trained on other data (dataset hash %.12s); evaluating "
+                     "on %s\n",
+                     path.c_str(), model.info().datasetHash.c_str(), data.name.c_str());
+    }
+
+    std::vector<SplitResult> results;
+    if (o.split == "test" || o.split == "both") {
+        results.push_back(
+            evaluateSplit(model, data.test, "test", data.numClasses(), o.tta, device));
+    }
+    if (o.split == "train" || o.split == "both") {
+        results.push_back(
+            evaluateSplit(model, data.train, "train", data.numClasses(), o.tta, device));
+    }
+    if (!o.scoresOut.empty()) {
+        CifarLoader train(data.train, /*train=*/false, LoaderOptions{}, device);
+        writeScoresCsv(o.scoresOut, scoreModel(model, train, o.tta));
+    }
+
+    if (o.json) {
+        nlohmann::json splits = nlohmann::json::object();
+        for (const SplitResult& r : results) {
+            nlohmann::json perClass = nlohmann::json::object();
+            for (size_t c = 0; c < r.perClass.size(); ++c) {
+                perClass[data.classNames[c]] = number(r.perClass[c]);
+            }
+            splits[r.name] = {{"examples", r.examples},
+                              {"accuracy", number(r.accuracy)},
+                              {"per_class", perClass}};
+        }
+        nlohmann::json out = {
+            {"model", path},
+            {"recipe", model.info().recipe},
+            {"seed", model.info().seed},
+            {"trained_on_this_dataset", sameData},
+            {"dataset", {{"name", data.name}, {"path", data.path}, {"hash", data.hash}}},
+            {"tta", o.tta},
+            {"splits", splits}};
+        if (o.run > 0) {
+            out["run"] = o.run;
+        }
+        if (!o.scoresOut.empty()) {
+            out["scores"] = o.scoresOut;
+        }
+        std::printf("%s\n", out.dump(2).c_str());
+        return 0;
+    }
+    std::printf("%s (%s, seed %llu) on %s, TTA level %d\n", path.c_str(),
+                model.info().recipe.c_str(), static_cast<unsigned long long>(model.info().seed),
+                data.name.c_str(), o.tta);
+    for (const SplitResult& r : results) {
+        std::printf("  %-5s %7lld examples  accuracy %.4f\n", r.name.c_str(),
+                    static_cast<long long>(r.examples), r.accuracy);
+        for (size_t c = 0; c < r.perClass.size(); ++c) {
+            std::printf("        %-12s %.4f\n", data.classNames[c].c_str(), r.perClass[c]);
+        }
+    }
+    if (!o.scoresOut.empty()) {
+        std::printf("wrote the training set's scores to %s\n", o.scoresOut.c_str());
+    }
+    return 0;
+}
+
+}  // namespace
+
+Command addEvaluateCommand(CLI::App& app) {
+    auto o = std::make_shared<EvaluateOptions>();
+    CLI::App* c = app.add_subcommand(
+        "evaluate",
+        "Evaluate a saved network (a file or a recorded run's checkpoint) on a dataset");
+    c->add_option("--model", o->model, "A network saved by `train --save-model` or the GUI")
+        ->check(CLI::ExistingFile);
+    c->add_option("--run", o->run, "A recorded run that kept its network (see `airbench runs`)")
+        ->check(CLI::PositiveNumber);
+    c->add_option("--db", o->db,
+                  "The run history (default: $AIRBENCH_HISTORY_DB, else the "
+                  "user's data folder)");
+    addDataOptions(*c, o->data);
+    addDeviceOptions(*c, o->device);
+    c->add_option("--split", o->split, "Which split to evaluate")
+        ->check(CLI::IsMember({"test", "train", "both"}))
+        ->capture_default_str();
+    c->add_option("--tta", o->tta, "Test-time augmentation level")
+        ->check(CLI::Range(0, 2))
+        ->capture_default_str();
+    c->add_option("--scores-out", o->scoresOut,
+                  "Also write the training set's per-example scores (CSV, as `score --out`)");
+    c->add_flag("--json", o->json, "Print the result as JSON on stdout");
+    return {c, [o] { return runEvaluate(*o); }};
+}
+
+}  // namespace airbench::cli
