@@ -43,10 +43,12 @@ DataContext makeDataContext(DatasetPtr dataset, int64_t trainSubset, int64_t tes
 }
 
 QString TrainedModel::label() const {
-    QString text = QStringLiteral("run %1 · %2 · seed %3")
-                       .arg(runId + 1)
-                       .arg(QString::fromStdString(recipe))
-                       .arg(seed);
+    QString text = runId < 0 && historyId > 0
+                       ? QStringLiteral("recorded run #%1 · %2 · seed %3").arg(historyId)
+                       : QStringLiteral("run %1 · %2 · seed %3")
+                             .arg(runId + 1)
+                             .arg(QString::fromStdString(recipe))
+                             .arg(seed);
     if (!maskName.isEmpty()) {
         text += QStringLiteral(" · mask %1").arg(maskName);
     }

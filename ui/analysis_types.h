@@ -58,8 +58,9 @@ DataContext makeDataContext(DatasetPtr dataset, int64_t trainSubset, int64_t tes
 // infer the test set with it.
 struct TrainedModel {
     Model model;
-    DataContext context;  // what it trained on (before its mask)
-    int runId = -1;       // the session's run id (TrainingController fills it in)
+    DataContext context;    // what it trained on (before its mask)
+    int runId = -1;         // the session's run id (TrainingController fills it in)
+    int64_t historyId = 0;  // the run's id in the history, for a network reopened from there
     std::string recipe;
     double labelSmoothing = 0;
     double epochs = 0;

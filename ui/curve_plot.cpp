@@ -99,7 +99,7 @@ void CurvePlot::dataChanged() {
 }
 
 void CurvePlot::updateLegend() {
-    legend->setVisible(session_->runCount() > 0);
+    legend->setVisible(session_ && session_->runCount() > 0);
 }
 
 void CurvePlot::showContextMenu(const QPoint& position) {

@@ -1,7 +1,8 @@
 #pragma once
 // What the loss and accuracy plots share: a QCustomPlot that draws the TrainingSession's runs (one
 // colour per run, a legend), zooms and pans with the mouse, follows new data until the user zooms,
-// and exports to PNG or PDF from its context menu.
+// and exports to PNG or PDF from its context menu. Plots of other data (the run history's) pass no
+// session and manage their legend themselves.
 
 #include <QColor>
 #include <QString>

@@ -4,10 +4,12 @@
 
 #include <QApplication>
 #include <QFileDialog>
+#include <QFrame>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -64,12 +66,42 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QGroupBox(tr("Dataset"), parent) {
     subsets->addWidget(trainSubset_, 1);
     subsets->addWidget(new QLabel(tr("test")));
     subsets->addWidget(testSubset_, 1);
+    // Offered where the dataset is chosen, never as a dialog: the window stays usable with
+    // Fashion-MNIST meanwhile.
+    offer_ = new QFrame;
+    offer_->setObjectName(QStringLiteral("cifarOffer"));
+    offer_->setStyleSheet(QStringLiteral(
+        "#cifarOffer { background: #eef4fb; border: 1px solid #b6cbe2; border-radius: 4px; }"));
+    auto* offerText = new QLabel(
+        tr("CIFAR-10 is not on this machine yet. Download it (162 MB, checked against its "
+           "published MD5) or import a copy you have."));
+    offerText->setWordWrap(true);
+    getCifar_ = new QPushButton(tr("Get CIFAR-10"));
+    getCifar_->setToolTip(tr("Download the official CIFAR-10 binary archive into %1")
+                              .arg(QStringLiteral("~/.local/share/airbench-workbench/cifar10")));
+    connect(getCifar_, &QPushButton::clicked, this, &DatasetPanel::getCifar10Requested);
+    import_ = new QPushButton(tr("Import…"));
+    auto* importMenu = new QMenu(import_);
+    importMenu->addAction(tr("An archive or file…"), this, &DatasetPanel::importFileRequested);
+    importMenu->addAction(tr("A folder…"), this, &DatasetPanel::importFolderRequested);
+    import_->setMenu(importMenu);
+    auto* offerButtons = new QHBoxLayout;
+    offerButtons->addWidget(getCifar_);
+    offerButtons->addWidget(import_);
+    offerButtons->addStretch(1);
+    auto* offerLayout = new QVBoxLayout(offer_);
+    offerLayout->setContentsMargins(6, 4, 6, 4);
+    offerLayout->addWidget(offerText);
+    offerLayout->addLayout(offerButtons);
+    offer_->setVisible(false);
+
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(folder_);
     layout->addWidget(counts_);
     layout->addWidget(status_);
     layout->addLayout(subsets);
+    layout->addWidget(offer_);
 }
 
 DatasetPanel::~DatasetPanel() {
@@ -142,7 +174,21 @@ void DatasetPanel::setDataset(DatasetPtr dataset) {
     emit datasetChanged(dataset_);
 }
 
+void DatasetPanel::setCifarOfferEnabled(bool enabled) {
+    offerEnabled_ = enabled;
+    updateOffer();
+}
+
+bool DatasetPanel::isCifarOfferShown() const {
+    return offerEnabled_ && !(dataset_ && dataset_->format == DatasetFormat::Cifar10);
+}
+
+void DatasetPanel::updateOffer() {
+    offer_->setVisible(isCifarOfferShown());
+}
+
 void DatasetPanel::showDataset() {
+    updateOffer();
     if (!dataset_) {
         name_->setText(tr("No dataset"));
         folder_->clear();

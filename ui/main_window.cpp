@@ -3,7 +3,10 @@
 #include "about_dialog.h"
 #include "accuracy_plot.h"
 #include "analysis_controller.h"
+#include "data_job_bar.h"
+#include "data_job_controller.h"
 #include "dataset_panel.h"
+#include "dataset_preview_panel.h"
 #include "error_banner.h"
 #include "explorer_panel.h"
 #include "format.h"
@@ -13,12 +16,15 @@
 #include "mask_panel.h"
 #include "recipe_picker.h"
 #include "run_settings.h"
+#include "runs_panel.h"
 #include "selection_panel.h"
 #include "summary_panel.h"
 #include "training_controller.h"
 #include "training_session.h"
 
 #include <airbench/device.h>
+#include <airbench/history.h>
+#include <airbench/model.h>
 #include <airbench/paths.h>
 #include <airbench/recipe.h>
 #include <airbench/resources.h>
@@ -27,7 +33,11 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
@@ -77,6 +87,10 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
     session_ = new TrainingSession(this);
     controller_ = new TrainingController(session_, this);
     analysis_ = new AnalysisController(this);
+    dataJobs_ = new DataJobController(this);
+    historyPath_ = options.historyPath.isEmpty()
+                       ? QString::fromStdString(history::Database::defaultPath())
+                       : options.historyPath;
 
     createLayout();
     createActions();
@@ -99,6 +113,34 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
     connect(controller_, &TrainingController::finished, this, &MainWindow::onTrainingFinished);
     connect(controller_, &TrainingController::modelReady, explorer_,
             [this](int, const TrainedModelPtr& model) { explorer_->setLastModel(model); });
+
+    // The run history (Runs tab) and getting data in (Dataset menu, the dataset panel's offer).
+    connect(runs_, &RunsPanel::errorOccurred, this, &MainWindow::showError);
+    connect(runs_, &RunsPanel::openNetworkRequested, this, &MainWindow::openNetwork);
+    connect(runs_, &RunsPanel::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 5000); });
+    connect(dataset_, &DatasetPanel::getCifar10Requested, this, &MainWindow::getCifar10);
+    connect(dataset_, &DatasetPanel::importFileRequested, this, &MainWindow::importFile);
+    connect(dataset_, &DatasetPanel::importFolderRequested, this, &MainWindow::importFolder);
+    connect(dataJobBar_, &DataJobBar::importFileRequested, this, &MainWindow::importFile);
+    connect(dataJobs_, &DataJobController::started, this, [this] {
+        log_->appendLine(dataJobs_->title() + QStringLiteral("…"));
+        getCifarAction_->setEnabled(false);
+        importFileAction_->setEnabled(false);
+        importFolderAction_->setEnabled(false);
+    });
+    connect(dataJobs_, &DataJobController::finished, this, [this] {
+        getCifarAction_->setEnabled(true);
+        importFileAction_->setEnabled(true);
+        importFolderAction_->setEnabled(true);
+    });
+    connect(dataJobs_, &DataJobController::succeeded, this, &MainWindow::onDataJobSucceeded);
+    connect(dataJobs_, &DataJobController::failed, this,
+            [this](const QString& message) { log_->appendError(message); });
+    connect(dataJobs_, &DataJobController::cancelled, this, [this] {
+        log_->appendLine(tr("%1: cancelled").arg(dataJobs_->title()));
+        statusBar()->showMessage(tr("Cancelled"), 5000);
+    });
 
     // Analysis: scores, the test set's predictions, the selection experiment.
     const auto settings = [this] { return form_->settings(); };
@@ -124,10 +166,11 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
 }
 
 MainWindow::~MainWindow() {
-    // First of all: join the training and analysis threads (closeEvent normally did already),
-    // before the session and the widgets they report to go away.
+    // First of all: join the training, analysis and data threads (closeEvent normally did
+    // already), before the session and the widgets they report to go away.
     delete controller_;
     delete analysis_;
+    delete dataJobs_;
 }
 
 void MainWindow::createLayout() {
@@ -194,15 +237,21 @@ void MainWindow::createLayout() {
 
     explorer_ = new ExplorerPanel(analysis_);
     selection_ = new SelectionPanel(analysis_);
+    preview_ = new DatasetPreviewPanel;
+    runs_ = new RunsPanel(historyPath_);
     tabs_ = new QTabWidget;
     tabs_->setDocumentMode(true);
     tabs_->addTab(rightSplitter_, tr("Training"));
+    tabs_->addTab(preview_, tr("Dataset"));
     tabs_->addTab(explorer_, tr("Explorer"));
     tabs_->addTab(selection_, tr("Selection experiment"));
+    tabs_->addTab(runs_, tr("Runs"));
+    dataJobBar_ = new DataJobBar(dataJobs_);
 
     auto* right = new QWidget;
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 6, 6, 6);
+    rightLayout->addWidget(dataJobBar_);
     rightLayout->addWidget(banner_);
     rightLayout->addWidget(progress_);
     rightLayout->addWidget(tabs_, 1);
@@ -245,8 +294,34 @@ void MainWindow::createActions() {
     file->addAction(tr("Export accuracy plot as PDF…"), accuracyPlot_,
                     &CurvePlot::exportPdfWithDialog);
     file->addSeparator();
+    // Every run goes into the history the CLI also writes (see the Runs tab), unless this is off.
+    recordRunsAction_ = file->addAction(tr("&Record runs in the history"));
+    recordRunsAction_->setCheckable(true);
+    recordRunsAction_->setChecked(true);
+    recordRunsAction_->setToolTip(tr("Record every run in %1").arg(historyPath_));
+    connect(recordRunsAction_, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue(QStringLiteral("history/record"), on);
+        keepNetworksAction_->setEnabled(on);  // a kept network is found through its record
+    });
+    keepNetworksAction_ = file->addAction(tr("&Keep trained networks"));
+    keepNetworksAction_->setCheckable(true);
+    keepNetworksAction_->setToolTip(
+        tr("Save every finished run's network in %1, to reopen it from the Runs tab")
+            .arg(networksFolder()));
+    connect(keepNetworksAction_, &QAction::toggled, this,
+            [](bool on) { QSettings().setValue(QStringLiteral("history/keep_networks"), on); });
+    file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* data = menuBar()->addMenu(tr("&Dataset"));
+    getCifarAction_ = data->addAction(tr("&Get CIFAR-10…"), this, &MainWindow::getCifar10);
+    getCifarAction_->setToolTip(tr("Download the official CIFAR-10 (162 MB) and check its MD5"));
+    importFileAction_ =
+        data->addAction(tr("&Import an archive or file…"), this, &MainWindow::importFile);
+    importFolderAction_ = data->addAction(tr("Import a &folder…"), this, &MainWindow::importFolder);
+    data->addSeparator();
+    data->addAction(tr("&Preview"), this, [this] { tabs_->setCurrentWidget(preview_); });
 
     QMenu* training = menuBar()->addMenu(tr("&Training"));
     trainAction_ = training->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Train"),
@@ -281,6 +356,10 @@ void MainWindow::readSettings(const MainWindowOptions& options) {
         resize(1280, 800);
     }
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    recordRunsAction_->setChecked(settings.value(QStringLiteral("history/record"), true).toBool());
+    keepNetworksAction_->setChecked(
+        settings.value(QStringLiteral("history/keep_networks"), false).toBool());
+    keepNetworksAction_->setEnabled(recordRunsAction_->isChecked());
     for (QSplitter* s : {mainSplitter_, rightSplitter_, plotSplitter_, bottomSplitter_}) {
         s->restoreState(settings.value(QStringLiteral("window/") + s->objectName()).toByteArray());
     }
@@ -308,6 +387,11 @@ void MainWindow::readSettings(const MainWindowOptions& options) {
     if (!options.loadDataset) {
         return;
     }
+    // No CIFAR-10 where a fresh install looks (nothing, or only Debian's Fashion-MNIST): offer to
+    // get it, in the dataset panel, without blocking the start.
+    const std::string found = findDefaultDataset();
+    dataset_->setCifarOfferEnabled(found.empty() ||
+                                   detectDatasetFormat(found) != DatasetFormat::Cifar10);
     // Dataset: --data, else the last one (if it is still readable), else CIFAR-10 in the user's
     // data folder, else Debian's Fashion-MNIST, so that a fresh install can train at once.
     QString folder = options.dataPath;
@@ -318,15 +402,15 @@ void MainWindow::readSettings(const MainWindowOptions& options) {
         }
     }
     if (folder.isEmpty()) {
-        folder = QString::fromStdString(findDefaultDataset());
+        folder = QString::fromStdString(found);
     }
     if (folder.isEmpty()) {
         QStringList tried;
         for (const std::string& c : defaultDatasetCandidates()) {
             tried << QString::fromStdString(c);
         }
-        showError(tr("No dataset found (looked in %1). Choose a CIFAR-10 or Fashion-MNIST folder "
-                     "with File > Open dataset.")
+        showError(tr("No dataset found (looked in %1). Get CIFAR-10 (Dataset menu), or choose a "
+                     "CIFAR-10 or Fashion-MNIST folder with File > Open dataset.")
                       .arg(tried.join(QStringLiteral(", "))));
         return;
     }
@@ -360,6 +444,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     if (analysis_->isBusy()) {
         analysis_->stopAndWait();
     }
+    dataJobs_->cancel();  // a partial download stays for the next start to resume
     writeSettings();
     event->accept();
 }
@@ -382,6 +467,7 @@ void MainWindow::onDatasetChanged(const DatasetPtr& dataset) {
             .arg(QString::fromStdString(dataset->name), QString::fromStdString(dataset->path)),
         5000);
     setWindowTitle(tr("Airbench Workbench — %1").arg(QString::fromStdString(dataset->name)));
+    preview_->setDataset(dataset);
     updateDataContext();
     if (trainWhenLoaded_) {
         trainWhenLoaded_ = false;
@@ -453,6 +539,12 @@ void MainWindow::startTrainingWith(const MaskPtr& mask) {
     request.testSubset = dataset_->testSubset();
     request.settings = form_->settings();
     request.mask = mask;
+    if (recordRunsAction_->isChecked()) {
+        request.historyPath = historyPath_;
+        if (keepNetworksAction_->isChecked()) {
+            request.networksDir = networksFolder();
+        }
+    }
     writeSettings();      // the configuration of the last run survives a crash
     updateDataContext();  // masks and scores refer to the examples this run uses
 
@@ -587,6 +679,139 @@ void MainWindow::onTrainingFinished(int batch) {
         progress_->setFormat(tr("done: %1").arg(formatCount(b.completed, tr("run"), tr("runs"))));
     }
     statusBar()->showMessage(tr("Training finished"), 5000);
+
+    std::vector<qint64> recorded;
+    for (int id : session_->runsOfBatch(batch)) {
+        if (session_->run(id).historyId > 0) {
+            recorded.push_back(session_->run(id).historyId);
+        }
+    }
+    if (!recorded.empty()) {
+        log_->appendLine(recorded.size() == 1
+                             ? tr("recorded run #%1 in %2").arg(recorded.front()).arg(historyPath_)
+                             : tr("recorded %1 runs (#%2 to #%3) in %4")
+                                   .arg(recorded.size())
+                                   .arg(recorded.front())
+                                   .arg(recorded.back())
+                                   .arg(historyPath_));
+    }
+    runs_->refresh(true);
+    if (!pendingDataset_.isEmpty()) {
+        dataset_->loadFolder(pendingDataset_);
+        pendingDataset_.clear();
+    }
+}
+
+void MainWindow::getCifar10() {
+    if (!dataJobs_->getCifar10()) {
+        statusBar()->showMessage(tr("Another download or import is running."), 5000);
+    }
+}
+
+void MainWindow::importFile() {
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Import a dataset"), QDir::homePath(),
+        tr("Datasets (*.tar.gz *.tgz *.tar *.tar.bz2 *.tar.xz *.zip *-ubyte *-ubyte.gz);;"
+           "All files (*)"));
+    if (!file.isEmpty()) {
+        importDataset(file);
+    }
+}
+
+void MainWindow::importFolder() {
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Import a dataset folder (CIFAR-10 binary, IDX, or train/<class>/ images)"),
+        QDir::homePath(), QFileDialog::ShowDirsOnly);
+    if (!folder.isEmpty()) {
+        importDataset(folder);
+    }
+}
+
+void MainWindow::importDataset(const QString& source) {
+    if (!dataJobs_->importSource(source)) {
+        statusBar()->showMessage(tr("Another download or import is running."), 5000);
+    }
+}
+
+void MainWindow::onDataJobSucceeded(const QString& folder) {
+    log_->appendLine(dataJobs_->resultText());
+    statusBar()->showMessage(dataJobs_->resultText(), 8000);
+    if (controller_->isRunning()) {
+        // The run keeps its data; the new dataset comes when the batch ends.
+        pendingDataset_ = folder;
+        return;
+    }
+    dataset_->loadFolder(folder);
+}
+
+QString MainWindow::networksFolder() const {
+    return QFileInfo(historyPath_).absoluteDir().filePath(QStringLiteral("networks"));
+}
+
+bool MainWindow::openNetwork(qint64 historyId, const QString& path) {
+    updateDataContext();
+    if (!context_.valid()) {
+        showError(tr("Load a dataset first: the network is evaluated on the examples in use."));
+        return false;
+    }
+    auto model = std::make_shared<TrainedModel>();
+    try {
+        model->model = Model::load(path.toStdString(), resolveDevice(form_->settings().device));
+    } catch (const std::exception& e) {
+        showError(tr("Could not open the network of run #%1: %2").arg(historyId).arg(e.what()));
+        return false;
+    }
+    const ModelInfo& info = model->model.info();
+    if (info.network.numClasses != context_.classes()) {
+        showError(tr("The network of run #%1 predicts %2 classes; %3 has %4.")
+                      .arg(historyId)
+                      .arg(info.network.numClasses)
+                      .arg(QString::fromStdString(context_.dataset->name))
+                      .arg(context_.classes()));
+        return false;
+    }
+    model->context = context_;
+    model->historyId = historyId;
+    model->recipe = info.recipe;
+    model->seed = info.seed;
+    // Evaluated as its run was: the recorded configuration's TTA level, smoothing and epochs
+    // (the recipe's defaults for a file without a record).
+    for (const std::string& name : recipeNames()) {
+        if (name == info.recipe) {
+            const Recipe& recipe = findRecipe(name);
+            model->labelSmoothing = recipe.hyp.labelSmoothing;
+            model->epochs = recipe.hyp.epochs;
+            model->ttaLevel = recipe.hyp.ttaLevel;
+        }
+    }
+    if (history::Database* db = runs_->database()) {
+        if (const auto record = db->run(historyId)) {
+            const QJsonObject config =
+                QJsonDocument::fromJson(QByteArray::fromStdString(record->configJson)).object();
+            model->ttaLevel = config.value(QStringLiteral("tta_level")).toInt(model->ttaLevel);
+            model->epochs = config.value(QStringLiteral("epochs")).toDouble(model->epochs);
+            model->labelSmoothing =
+                config.value(QStringLiteral("label_smoothing")).toDouble(model->labelSmoothing);
+            model->maskName = QString::fromStdString(record->maskName);
+        }
+    }
+    const TrainedModelPtr opened(std::move(model));
+    explorer_->setLastModel(opened);
+    inferred_ = opened;
+    analysis_->inferTestSet(opened);
+    tabs_->setCurrentWidget(explorer_);
+    const bool sameData = info.datasetHash == context_.hash;
+    const QString recipe = QString::fromStdString(info.recipe);
+    const QString text =
+        sameData ? tr("Opened the network of run #%1 (%2) on the data it trained on")
+                       .arg(historyId)
+                       .arg(recipe)
+                 : tr("Opened the network of run #%1 (%2) on %3, which it did not train on")
+                       .arg(historyId)
+                       .arg(recipe, QString::fromStdString(context_.dataset->name));
+    log_->appendLine(text);
+    statusBar()->showMessage(text, 8000);
+    return true;
 }
 
 }  // namespace airbench::ui

@@ -1,9 +1,10 @@
 #pragma once
 // The workbench window: dataset, recipe and hyperparameters on the left; on the right, progress
-// and three tabs: the live curves, the summary and the log (Training); the per-example explorer
-// with its masks (Explorer); the data-selection experiment (Selection). It wires the widgets to
-// the TrainingController, the AnalysisController and the TrainingSession and keeps the user's
-// choices in QSettings; it computes nothing itself.
+// and five tabs: the live curves, the summary and the log (Training); the dataset's classes and
+// statistics (Dataset); the per-example explorer with its masks (Explorer); the data-selection
+// experiment (Selection); every recorded run (Runs). It wires the widgets to the
+// TrainingController, the AnalysisController, the DataJobController and the TrainingSession and
+// keeps the user's choices in QSettings; it computes nothing itself.
 
 #include "analysis_types.h"
 #include "engine_types.h"
@@ -22,13 +23,17 @@ namespace airbench::ui {
 
 class AccuracyPlot;
 class AnalysisController;
+class DataJobBar;
+class DataJobController;
 class DatasetPanel;
+class DatasetPreviewPanel;
 class ErrorBanner;
 class ExplorerPanel;
 class HyperparameterForm;
 class LogPane;
 class LossPlot;
 class RecipePicker;
+class RunsPanel;
 class SelectionPanel;
 class SummaryPanel;
 class TrainingController;
@@ -39,6 +44,9 @@ struct MainWindowOptions {
     QString dataPath;         // --data: wins over the saved and the default dataset
     QString recipe;           // --recipe: wins over the saved recipe
     bool loadDataset = true;  // false: start empty (tests hand in a loaded dataset)
+    // The run history database; empty: history::Database::defaultPath() ($AIRBENCH_HISTORY_DB,
+    // else ~/.local/share/airbench-workbench/history.sqlite).
+    QString historyPath;
 };
 
 class MainWindow : public QMainWindow {
@@ -68,6 +76,18 @@ public:
     QPushButton* stopButton() const { return stopButton_; }
     QAction* trainAction() const { return trainAction_; }
     QAction* stopAction() const { return stopAction_; }
+    RunsPanel* runsPanel() const { return runs_; }
+    DatasetPreviewPanel* datasetPreview() const { return preview_; }
+    DataJobController* dataJobs() const { return dataJobs_; }
+    DataJobBar* dataJobBar() const { return dataJobBar_; }
+    QString historyPath() const { return historyPath_; }
+    // File > Record runs in the history (QSettings "history/record", on by default).
+    QAction* recordRunsAction() const { return recordRunsAction_; }
+    QAction* getCifarAction() const { return getCifarAction_; }
+    // File > Keep trained networks (QSettings "history/keep_networks", off by default: about
+    // 8 MB per airbench94 run). Kept networks go to networksFolder(), beside the history.
+    QAction* keepNetworksAction() const { return keepNetworksAction_; }
+    QString networksFolder() const;
 
 public slots:
     void startTraining();
@@ -77,6 +97,16 @@ public slots:
     void clearSession();
     void resetPlotViews();
     void writeSettings() const;
+    // Dataset menu: download CIFAR-10, or import an archive / a folder (asks for it, then
+    // importDataset). The new dataset is loaded when the job succeeds.
+    void getCifar10();
+    void importFile();
+    void importFolder();
+    void importDataset(const QString& source);
+    // Loads a recorded run's kept network into the Explorer, on the examples in use now (its own
+    // dataset or another one): the test set's predictions follow, and scoring can use it.
+    // False (with the reason shown) when the file cannot be read or does not fit the dataset.
+    bool openNetwork(qint64 historyId, const QString& path);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -100,6 +130,7 @@ private:
     void onRunFinished(int id, const airbench::RunSummary& summary);
     void onProgress(const airbench::ui::TrainingProgress& progress);
     void onTrainingFinished(int batch);
+    void onDataJobSucceeded(const QString& folder);
 
     TrainingSession* session_;
     TrainingController* controller_;
@@ -108,6 +139,8 @@ private:
     TrainedModelPtr inferred_;      // the last network whose test-set predictions were asked for
     bool trainWhenLoaded_ = false;  // Train was pressed while the dataset was still loading
     bool headerPrinted_ = false;    // the table header of the current batch
+    QString historyPath_;
+    QString pendingDataset_;  // a dataset that arrived while training: loaded after the batch
 
     DatasetPanel* dataset_;
     RecipePicker* recipes_;
@@ -128,6 +161,10 @@ private:
     QTabWidget* tabs_;
     ExplorerPanel* explorer_;
     SelectionPanel* selection_;
+    DatasetPreviewPanel* preview_;
+    RunsPanel* runs_;
+    DataJobController* dataJobs_;
+    DataJobBar* dataJobBar_;
 
     QAction* openAction_;
     QAction* trainAction_;
@@ -135,6 +172,11 @@ private:
     QAction* resetFormAction_;
     QAction* clearAction_;
     QAction* resetViewsAction_;
+    QAction* recordRunsAction_;
+    QAction* keepNetworksAction_;
+    QAction* getCifarAction_;
+    QAction* importFileAction_;
+    QAction* importFolderAction_;
 };
 
 }  // namespace airbench::ui

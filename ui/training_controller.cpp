@@ -44,6 +44,7 @@ TrainingController::TrainingController(TrainingSession* session, QObject* parent
     // Queued: the worker emits on the training thread, these run on the GUI thread.
     connect(worker_, &TrainingWorker::deviceReady, this, &TrainingController::deviceReady);
     connect(worker_, &TrainingWorker::runStarted, this, &TrainingController::onRunStarted);
+    connect(worker_, &TrainingWorker::runRecorded, this, &TrainingController::onRunRecorded);
     connect(worker_, &TrainingWorker::epochFinished, this, &TrainingController::onEpochFinished);
     connect(worker_, &TrainingWorker::runFinished, this, &TrainingController::onRunFinished);
     connect(worker_, &TrainingWorker::modelReady, this, &TrainingController::onModelReady);
@@ -162,6 +163,15 @@ void TrainingController::onRunStarted(int run, quint64 seed, const QString& devi
     progress_.totalSteps = plan.totalSteps;
     emit runStarted(id, plan);
     updateProgress();
+}
+
+void TrainingController::onRunRecorded(int run, qint64 historyId) {
+    const int id = idOf(run);
+    if (id < 0) {
+        return;
+    }
+    session_->setHistoryId(id, historyId);
+    emit runRecorded(id, historyId);
 }
 
 void TrainingController::onEpochFinished(int run, const EpochMetrics& metrics) {

@@ -73,6 +73,8 @@ signals:
     void deviceReady(const QString& description);
     // `id` is the session's run id (TrainingSession::run(id)).
     void runStarted(int id, const airbench::RunPlan& plan);
+    // Run `id` is being recorded in the run history as `historyId` (after runStarted).
+    void runRecorded(int id, qint64 historyId);
     void epochFinished(int id, const airbench::EpochMetrics& metrics);
     void runFinished(int id, const airbench::RunSummary& summary);
     // A completed run's network (its runId is the session's id); lastModel() returns it now.
@@ -90,6 +92,7 @@ private:
     void updateProgress();
 
     void onRunStarted(int run, quint64 seed, const QString& device, const airbench::RunPlan& plan);
+    void onRunRecorded(int run, qint64 historyId);
     void onEpochFinished(int run, const airbench::EpochMetrics& metrics);
     void onRunFinished(int run, const airbench::RunSummary& summary);
     void onModelReady(int run, const airbench::ui::TrainedModelPtr& model);

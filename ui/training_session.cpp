@@ -104,6 +104,10 @@ void TrainingSession::failRun(int id, const QString& error) {
     emit runUpdated(id);
 }
 
+void TrainingSession::setHistoryId(int id, qint64 historyId) {
+    runs_.at(static_cast<size_t>(id)).historyId = historyId;
+}
+
 void TrainingSession::clear() {
     runs_.clear();
     batches_ = 0;

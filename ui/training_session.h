@@ -30,7 +30,8 @@ struct RunRecord {
     std::vector<EpochMetrics> epochs;
     RunSummary summary;  // meaningful once state is Finished or Stopped
     State state = State::Running;
-    QString error;  // when Failed: the engine's message
+    QString error;         // when Failed: the engine's message
+    qint64 historyId = 0;  // its id in the run history; 0: not recorded
 
     QString label() const;  // "run 2 · airbench94 · seed 1" (+ " · mask NAME")
 };
@@ -65,6 +66,7 @@ public:
     void appendEpoch(int id, const EpochMetrics& metrics);
     void finishRun(int id, const RunSummary& summary);
     void failRun(int id, const QString& error);
+    void setHistoryId(int id, qint64 historyId);
     void clear();
 
 signals:

@@ -2,12 +2,80 @@
 
 #include "step_buffer.h"
 
+#include <airbench/build_info.h>
+#include <airbench/config.h>
 #include <airbench/error.h>
+#include <airbench/history.h>
 #include <airbench/loader.h>
+#include <airbench/run_recorder.h>
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <exception>
+#include <optional>
 
 namespace airbench::ui {
+namespace {
+
+// The configuration a run records: what `airbench train --json` calls "config" (the resolved
+// recipe, dataset, mask, device, ...), so that GUI and CLI runs of one setting group together.
+// The recipe's JSON text is extended as text: a round trip through QJsonDocument would turn its
+// 8.0 into 8 and give the GUI's runs another group key than the CLI's.
+std::string batchConfigJson(const Recipe& recipe, const Dataset& data, const std::string& hash,
+                            int64_t trainExamples, int64_t testExamples, const Mask* mask,
+                            int64_t maskExamples, const Device& device, const RunSettings& s) {
+    QJsonObject extra;
+    extra.insert(QStringLiteral("dataset"),
+                 QJsonObject{{QStringLiteral("name"), QString::fromStdString(data.name)},
+                             {QStringLiteral("path"), QString::fromStdString(data.path)},
+                             {QStringLiteral("hash"), QString::fromStdString(hash)},
+                             {QStringLiteral("train_examples"), qint64(trainExamples)},
+                             {QStringLiteral("test_examples"), qint64(testExamples)}});
+    if (mask) {
+        extra.insert(QStringLiteral("mask"),
+                     QJsonObject{{QStringLiteral("name"), QString::fromStdString(mask->name())},
+                                 {QStringLiteral("hash"), QString::fromStdString(mask->hash())},
+                                 {QStringLiteral("examples"), qint64(maskExamples)}});
+    }
+    extra.insert(QStringLiteral("device"), QString::fromStdString(describeDevice(device)));
+    extra.insert(QStringLiteral("libtorch"), QString::fromStdString(libtorchVersion()));
+    extra.insert(QStringLiteral("runs"), s.runs);
+    extra.insert(QStringLiteral("compiled"), s.options.compiled);
+    extra.insert(QStringLiteral("warmup"), device.isCuda());  // as the CLI's --warmup auto
+    std::string json = recipeConfigJson(recipe);
+    const QByteArray fields = QJsonDocument(extra).toJson(QJsonDocument::Compact);
+    // "{...}" + "{extra}" -> "{..., extra}"; "seed" is added per run.
+    json.pop_back();
+    json += ',';
+    json.append(fields.constData() + 1, static_cast<size_t>(fields.size() - 2));
+    json += '}';
+    return json;
+}
+
+history::RunRecord historyRecordOf(const std::string& batchConfig, const Recipe& recipe,
+                                   const Dataset& data, const std::string& hash, const Mask* mask,
+                                   const std::string& device, uint64_t seed) {
+    history::RunRecord r;
+    r.recipe = recipe.name;
+    std::string config = batchConfig;
+    config.pop_back();
+    config += ",\"seed\":" + std::to_string(seed) + "}";
+    r.configJson = std::move(config);
+    r.datasetName = data.name;
+    r.datasetHash = hash;
+    if (mask) {
+        r.maskName = mask->name();
+        r.maskHash = mask->hash();
+    }
+    r.seed = seed;
+    r.device = device;
+    r.softwareVersion = build::version();
+    return r;
+}
+
+}  // namespace
 
 // Turns the engine's callbacks (on this thread) into queued signals and buffered steps.
 class TrainingWorker::Observer final : public TrainObserver {
@@ -16,10 +84,14 @@ public:
         : worker_(worker), run_(run), seed_(seed), device_(std::move(device)) {}
 
     bool started() const { return started_; }
+    void setHistoryId(int64_t id) { historyId_ = id; }
 
     void onStart(const RunPlan& plan) override {
         started_ = true;
         emit worker_.runStarted(run_, seed_, device_, plan);
+        if (historyId_ > 0) {
+            emit worker_.runRecorded(run_, historyId_);
+        }
     }
     void onSteps(const std::vector<StepMetrics>& steps) override {
         worker_.steps_->push(run_, steps);
@@ -39,7 +111,24 @@ private:
     uint64_t seed_;
     QString device_;
     bool started_ = false;
+    int64_t historyId_ = 0;
 };
+
+void TrainingWorker::keepNetwork(history::Database& db, int64_t historyId, const Model& model,
+                                 const QString& folder, int run) {
+    // A network that cannot be kept costs the checkpoint, never the run or its record.
+    const QString path = QDir(folder).filePath(QStringLiteral("run-%1.pt").arg(historyId));
+    try {
+        if (!QDir().mkpath(folder)) {
+            throw Error("cannot create the folder " + folder.toStdString());
+        }
+        model.save(path.toStdString());
+        db.addArtifact(historyId, "checkpoint", path.toStdString());
+        emit note(run, tr("kept the network in %1").arg(path));
+    } catch (const std::exception& e) {
+        emit note(run, tr("the network was not kept: %1").arg(e.what()));
+    }
+}
 
 TrainingWorker::TrainingWorker(std::shared_ptr<StepBuffer> steps,
                                std::shared_ptr<std::atomic<bool>> stop)
@@ -70,6 +159,9 @@ void TrainingWorker::run(const TrainRequest& request) {
         const ImageSet& train = request.trainSubset > 0 ? trainImages : data.train;
         const ImageSet& test = request.testSubset > 0 ? testImages : data.test;
         options.datasetHash = subset ? computeDatasetHash(train, test) : data.hash;
+        if (!data.normalizationNote.empty()) {
+            emit note(-1, QString::fromStdString(data.normalizationNote));
+        }
 
         CifarLoader trainLoader = makeTrainLoader(recipe, train, device, options.seed);
         CifarLoader testLoader = makeTestLoader(test, device);
@@ -89,6 +181,21 @@ void TrainingWorker::run(const TrainRequest& request) {
             trainLoader.setMask(mask.keep());
         }
 
+        // The run history: this thread's own connection (one per thread, history.h).
+        std::optional<history::Database> runHistory;
+        std::string batchConfig;
+        if (!request.historyPath.isEmpty()) {
+            try {
+                runHistory.emplace(request.historyPath.toStdString());
+                batchConfig =
+                    batchConfigJson(recipe, data, options.datasetHash, train.size(), test.size(),
+                                    request.mask.get(), trainLoader.size(), device, settings);
+            } catch (const std::exception& e) {
+                runHistory.reset();
+                emit note(-1, tr("run history: not recording: %1").arg(e.what()));
+            }
+        }
+
         const std::string warmupKey = recipe.name + "/" + std::to_string(options.widthMultiplier) +
                                       "/" + std::to_string(trainLoader.batchSize());
         if (device.isCuda() && warmedUpFor_ != warmupKey && !stop_->load()) {
@@ -102,10 +209,23 @@ void TrainingWorker::run(const TrainRequest& request) {
         for (int run = 0; run < settings.runs && !stop_->load(); ++run) {
             options.seed = firstSeed + static_cast<uint64_t>(run);
             Observer observer(*this, run, options.seed, deviceText);
+            // Inserts the run as "running" at once; a recording error stops only the recording
+            // (the recorder forwards it to the observer as a note).
+            std::optional<history::RunRecorder> recorder;
+            if (runHistory) {
+                recorder.emplace(
+                    *runHistory,
+                    historyRecordOf(batchConfig, recipe, data, options.datasetHash,
+                                    request.mask.get(), deviceText.toStdString(), options.seed),
+                    &observer);
+                observer.setHistoryId(recorder->runId());
+            }
+            TrainObserver* watching =
+                recorder ? static_cast<TrainObserver*>(&*recorder) : &observer;
             failedRun = -1;
             try {
                 TrainResult result =
-                    airbench::train(recipe, trainLoader, &testLoader, options, &observer);
+                    airbench::train(recipe, trainLoader, &testLoader, options, watching);
                 if (result.history.summary.cancelled) {
                     break;
                 }
@@ -123,7 +243,17 @@ void TrainingWorker::run(const TrainRequest& request) {
                 if (request.mask) {
                     model->maskName = QString::fromStdString(request.mask->name());
                 }
+                if (recorder && !request.networksDir.isEmpty()) {
+                    keepNetwork(*runHistory, recorder->runId(), model->model, request.networksDir,
+                                run);
+                }
                 emit modelReady(run, TrainedModelPtr(std::move(model)));
+            } catch (const std::exception& e) {
+                if (recorder) {
+                    recorder->fail(e.what());
+                }
+                failedRun = observer.started() ? run : -1;
+                throw;
             } catch (...) {
                 failedRun = observer.started() ? run : -1;
                 throw;

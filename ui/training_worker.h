@@ -1,7 +1,9 @@
 #pragma once
 // Runs the engine on the training thread: N seeded runs of one recipe, as the CLI's `train` does.
 // Everything it reports leaves through queued signals, except per-step losses, which go to a
-// StepBuffer that the GUI drains on a timer. It never touches a widget.
+// StepBuffer that the GUI drains on a timer. It never touches a widget. When the request names a
+// history database, the thread opens its own connection and records each run the way the CLI
+// does (a RunRecorder around the observer); a recording error is a note, never a failed run.
 
 #include "analysis_types.h"
 #include "engine_types.h"
@@ -15,6 +17,10 @@
 #include <memory>
 #include <string>
 
+namespace airbench::history {
+class Database;
+}
+
 namespace airbench::ui {
 
 class StepBuffer;
@@ -27,6 +33,11 @@ struct TrainRequest {
     // Train on these examples of the training set only (null: all of them). The mask must have
     // been made for the training set in use (its size and dataset hash).
     MaskPtr mask;
+    // Record every run in this run-history database (see history/README.md); empty: do not.
+    QString historyPath;
+    // With historyPath: save each finished run's network here (run-<history id>.pt) and register
+    // it as the run's checkpoint, so that the Runs tab can reopen it; empty: keep none.
+    QString networksDir;
 };
 
 class TrainingWorker : public QObject {
@@ -44,6 +55,8 @@ signals:
     void deviceReady(const QString& description);
     void note(int run, const QString& text);
     void runStarted(int run, quint64 seed, const QString& device, const airbench::RunPlan& plan);
+    // Right after runStarted, when the run is being recorded: its id in the history database.
+    void runRecorded(int run, qint64 historyId);
     void epochFinished(int run, const airbench::EpochMetrics& metrics);
     void runFinished(int run, const airbench::RunSummary& summary);
     // After a run that completed: its network, to score and infer with (runId still -1).
@@ -56,6 +69,10 @@ signals:
 
 private:
     class Observer;
+
+    // Saves a finished run's network into `folder` and registers it as the run's checkpoint.
+    void keepNetwork(history::Database& db, int64_t historyId, const Model& model,
+                     const QString& folder, int run);
 
     std::shared_ptr<StepBuffer> steps_;
     std::shared_ptr<std::atomic<bool>> stop_;

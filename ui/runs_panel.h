@@ -1,0 +1,159 @@
+#pragma once
+// The Runs tab: every run in the history database (the GUI's and the CLI's), as a sortable,
+// filterable table with editable tags and notes; or grouped by configuration with the mean, std
+// and 95% CI of their TTA accuracy. Selected runs (or groups) overlay their loss and accuracy
+// curves, export to CSV or JSON, and can be deleted with their files after a confirmation.
+//
+// It reads the file through its own history::Database on the GUI thread (the training thread has
+// another) and, while visible, polls Database::dataVersion() every second: runs that another
+// connection writes (the GUI's training thread, `airbench train` in a terminal) appear on their
+// own, and runs whose writer died show as "interrupted".
+
+#include <QElapsedTimer>
+#include <QString>
+#include <QWidget>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QAbstractButton;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QStackedWidget;
+class QTableView;
+class QTimer;
+
+namespace airbench::history {
+class Database;
+}
+
+namespace airbench::ui {
+
+class HistoryCurvePlot;
+class RunComparison;
+class RunGroupModel;
+class RunHistoryModel;
+
+class RunsPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    static constexpr int kPollIntervalMs = 1000;
+    static constexpr int kMaxCompared = 10;  // one colour each
+
+    // Opens `databasePath` (created when missing); when that fails the panel says why and stays
+    // empty.
+    explicit RunsPanel(const QString& databasePath, QWidget* parent = nullptr);
+    ~RunsPanel() override;
+
+    QString databasePath() const { return path_; }
+    // Null when the file could not be opened (openError() says why).
+    history::Database* database() const { return db_.get(); }
+    QString openError() const { return openError_; }
+
+    RunHistoryModel* model() const { return model_; }
+    QSortFilterProxyModel* proxy() const { return proxy_; }
+    RunGroupModel* groupModel() const { return groups_; }
+    RunComparison* comparison() const { return comparison_; }
+    QTableView* table() const { return table_; }
+    QTableView* groupTable() const { return groupTable_; }
+    QLineEdit* filterEdit() const { return filter_; }
+    QComboBox* statusBox() const { return status_; }
+    QComboBox* recipeBox() const { return recipe_; }
+    QAbstractButton* groupButton() const { return group_; }
+    QPushButton* deleteButton() const { return delete_; }
+    QPushButton* exportCsvButton() const { return exportCsv_; }
+    QPushButton* exportJsonButton() const { return exportJson_; }
+    QPushButton* openNetworkButton() const { return openNetwork_; }
+    HistoryCurvePlot* lossPlot() const { return lossPlot_; }
+    HistoryCurvePlot* accuracyPlot() const { return accuracyPlot_; }
+    bool isGrouped() const;
+
+    // Asks before deleting; the default shows a QMessageBox. Tests answer it themselves.
+    using Confirmation = std::function<bool(const QString& question)>;
+    void setConfirmation(Confirmation confirm) { confirm_ = std::move(confirm); }
+
+    // The runs the buttons act on: the selected rows, or the runs of the selected groups.
+    std::vector<int64_t> selectedIds() const;
+    void selectIds(const std::vector<int64_t>& ids);
+    // The newest network run `id` kept (its "checkpoint" file, if that still exists); empty when
+    // it kept none.
+    QString checkpointOf(int64_t id) const;
+    // The last thing said below the table (what was deleted or exported, or an error).
+    QString statusText() const;
+
+public slots:
+    // Re-reads the runs when another connection wrote since the last look (always when forced).
+    void refresh(bool force = false);
+    void setGrouped(bool grouped);
+    // Overlays the selected runs' curves (the first kMaxCompared of them).
+    void compareSelected();
+    // Asks, then deletes the selected runs and their files; true when it deleted.
+    bool deleteSelected();
+    // The selected runs (every listed run when none is selected) as CSV, or JSON when `path`
+    // ends in .json; true on success.
+    bool exportSelected(const QString& path);
+    void exportCsvWithDialog();
+    void exportJsonWithDialog();
+    // Asks the window to load the single selected run's kept network (openNetworkRequested).
+    void openSelectedNetwork();
+
+signals:
+    // Something went wrong that the window should show (a failed delete, an unwritable file).
+    void errorOccurred(const QString& message);
+    // A short report for the status bar.
+    void message(const QString& text);
+    // Open Network: the run's kept network, for the window to load into the Explorer.
+    void openNetworkRequested(qint64 historyId, const QString& path);
+
+protected:
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
+
+private:
+    void createLayout();
+    void applyFilter();
+    void updateCounts();
+    void reloadComparison();
+    void fitColumns();
+    void say(const QString& text, bool error = false);
+    void exportWithDialog(const QString& suffix, const QString& filter);
+
+    QString path_;
+    std::unique_ptr<history::Database> db_;
+    QString openError_;
+    int64_t lastVersion_ = -1;
+    QElapsedTimer sinceInterruptCheck_;
+    std::vector<int64_t> keptSelection_;  // across a model reset
+    bool columnsFitted_ = false;          // to the first runs listed
+    Confirmation confirm_;
+
+    RunHistoryModel* model_;
+    QSortFilterProxyModel* proxy_;
+    RunGroupModel* groups_;
+    RunComparison* comparison_;
+    QTimer* poll_;
+
+    QLineEdit* filter_;
+    QComboBox* status_;
+    QComboBox* recipe_;
+    QAbstractButton* group_;
+    QStackedWidget* stack_;
+    QTableView* table_;
+    QTableView* groupTable_;
+    HistoryCurvePlot* lossPlot_;
+    HistoryCurvePlot* accuracyPlot_;
+    QPushButton* delete_;
+    QPushButton* exportCsv_;
+    QPushButton* exportJson_;
+    QPushButton* openNetwork_;
+    QLabel* counts_;
+    QLabel* statusText_;
+};
+
+}  // namespace airbench::ui
