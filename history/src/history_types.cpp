@@ -71,6 +71,16 @@ std::string configGroupKey(const std::string& configJson) {
     // The seed is what varies inside a group; the run count belongs to the command, not the run.
     config.erase("seed");
     config.erase("runs");
+    // Data and masks are identified by their content hashes: the folder or file they were read
+    // from, and a mask's display name, do not make another configuration (the GUI's masks have
+    // no file; the CLI's do).
+    for (const char* part : {"dataset", "mask"}) {
+        const auto it = config.find(part);
+        if (it != config.end() && it->is_object()) {
+            it->erase("path");
+            it->erase("name");
+        }
+    }
     return config.dump();  // nlohmann's objects are sorted maps: the dump is canonical
 }
 

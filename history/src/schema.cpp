@@ -163,6 +163,10 @@ const std::vector<Migration>& migrations() {
         {1, "runs, epochs and per-step losses", createVersion1},
         {2, "uid, group key, tags, notes, artifacts; losses as bucket-mean chunks",
          upgradeToVersion2},
+        {3, "group keys without dataset and mask paths or names",
+         [](sql::Connection& db) {
+             db.exec("UPDATE runs SET config_key = airbench_config_key(config_json)");
+         }},
     };
     return steps;
 }

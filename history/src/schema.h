@@ -14,7 +14,7 @@
 
 namespace airbench::history::schema {
 
-constexpr int kCurrentVersion = 2;
+constexpr int kCurrentVersion = 3;
 
 struct Migration {
     int version;  // user_version once applied

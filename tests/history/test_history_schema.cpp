@@ -144,18 +144,37 @@ private Q_SLOTS:
         {
             Database db(path);  // creates the missing folders too
             QCOMPARE(db.schemaVersion(), Database::currentSchemaVersion());
-            QCOMPARE(db.schemaVersion(), 2);
+            QCOMPARE(db.schemaVersion(), 3);
             QCOMPARE(db.path(), path);
         }
         RawDb raw(path);
         QCOMPARE(raw.text("PRAGMA journal_mode"), std::string("wal"));
-        QCOMPARE(raw.text("PRAGMA user_version"), std::string("2"));
+        QCOMPARE(raw.text("PRAGMA user_version"), std::string("3"));
         for (const char* table : {"runs", "epochs", "loss_chunks", "artifacts"}) {
             QCOMPARE(raw.text(std::string("SELECT name FROM sqlite_master WHERE name = '") + table +
                               "'"),
                      std::string(table));
         }
         QVERIFY(raw.text("SELECT name FROM sqlite_master WHERE name = 'steps'").empty());
+    }
+
+    void groupKeyIgnoresWhereDataAndMasksCameFrom() {
+        // The CLI records a mask's file, the GUI does not; the same data in two folders is the
+        // same data: hashes decide, paths and names do not.
+        const std::string cli =
+            R"({"lr":11.5,"seed":3,"runs":5,"dataset":{"path":"/a","hash":"d1","name":"CIFAR-10"},)"
+            R"("mask":{"path":"/m/keep.json","name":"keep","hash":"m1","examples":30000}})";
+        const std::string gui =
+            R"({"lr":11.5,"seed":4,"runs":1,"dataset":{"path":"/b","hash":"d1","name":"CIFAR-10"},)"
+            R"("mask":{"name":"low confidence","hash":"m1","examples":30000}})";
+        QCOMPARE(configGroupKey(cli), configGroupKey(gui));
+        QCOMPARE(configGroupKey(gui), std::string(R"({"dataset":{"hash":"d1"},"lr":11.5,)"
+                                                  R"("mask":{"examples":30000,"hash":"m1"}})"));
+        // Another mask (hash) or another setting is another group.
+        std::string other = gui;
+        other.replace(other.find("\"m1\""), 4, "\"m2\"");
+        QVERIFY(configGroupKey(other) != configGroupKey(gui));
+        QVERIFY(configGroupKey(R"({"lr":11})") != configGroupKey(R"({"lr":11.5})"));
     }
 
     void defaultPathFollowsTheEnvironment() {
@@ -175,7 +194,7 @@ private Q_SLOTS:
         }
 
         Database db(path);
-        QCOMPARE(db.schemaVersion(), 2);
+        QCOMPARE(db.schemaVersion(), 3);
         // Both runs survive with their version 1 columns.
         const std::vector<RunRecord> runs = db.runs();
         QCOMPARE(runs.size(), size_t(2));
@@ -235,7 +254,7 @@ private Q_SLOTS:
 
         // Opening again is a no-op.
         Database again(path);
-        QCOMPARE(again.schemaVersion(), 2);
+        QCOMPARE(again.schemaVersion(), 3);
         QCOMPARE(again.steps(1).size(), points.size());
     }
 

@@ -8,17 +8,18 @@
 namespace airbench::cuda {
 
 struct CropFlipCutoutArgs {
-    const void* padded = nullptr;  // (N, C, P, P) channels_last: element (n, y, x, c) at ((n*P+y)*P+x)*C+c
-    void* out = nullptr;           // (N, C, S, S) channels_last
-    int elementBytes = 2;          // 2 (fp16) or 4 (fp32): values are only moved or zeroed
+    const void* padded =
+        nullptr;           // (N, C, P, P) channels_last: element (n, y, x, c) at ((n*P+y)*P+x)*C+c
+    void* out = nullptr;   // (N, C, S, S) channels_last
+    int elementBytes = 2;  // 2 (fp16) or 4 (fp32): values are only moved or zeroed
     int64_t images = 0;
     int channels = 3;
-    int paddedSide = 36;           // P = S + 2 * translate
-    int side = 32;                 // S
+    int paddedSide = 36;             // P = S + 2 * translate
+    int side = 32;                   // S
     const int64_t* cropY = nullptr;  // (N) in [0, P - S]
     const int64_t* cropX = nullptr;
-    bool flipAll = false;            // alternating flip: this epoch mirrors every image
-    const bool* flip = nullptr;      // random flip: per-image (nullable)
+    bool flipAll = false;              // alternating flip: this epoch mirrors every image
+    const bool* flip = nullptr;        // random flip: per-image (nullable)
     const int64_t* cutoutY = nullptr;  // (N) top-left corners in output coordinates (nullable)
     const int64_t* cutoutX = nullptr;
     int cutout = 0;
