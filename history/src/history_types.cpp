@@ -72,13 +72,15 @@ std::string configGroupKey(const std::string& configJson) {
     config.erase("seed");
     config.erase("runs");
     // Data and masks are identified by their content hashes: the folder or file they were read
-    // from, and a mask's display name, do not make another configuration (the GUI's masks have
-    // no file; the CLI's do).
+    // from, and a mask's name (the user's), do not make another configuration (the GUI's masks
+    // have no file; the CLI's do). A dataset's name comes from its format and stays.
     for (const char* part : {"dataset", "mask"}) {
         const auto it = config.find(part);
         if (it != config.end() && it->is_object()) {
             it->erase("path");
-            it->erase("name");
+            if (std::string(part) == "mask") {
+                it->erase("name");
+            }
         }
     }
     return config.dump();  // nlohmann's objects are sorted maps: the dump is canonical

@@ -168,8 +168,9 @@ private Q_SLOTS:
             R"({"lr":11.5,"seed":4,"runs":1,"dataset":{"path":"/b","hash":"d1","name":"CIFAR-10"},)"
             R"("mask":{"name":"low confidence","hash":"m1","examples":30000}})";
         QCOMPARE(configGroupKey(cli), configGroupKey(gui));
-        QCOMPARE(configGroupKey(gui), std::string(R"({"dataset":{"hash":"d1"},"lr":11.5,)"
-                                                  R"("mask":{"examples":30000,"hash":"m1"}})"));
+        QCOMPARE(configGroupKey(gui),
+                 std::string(R"({"dataset":{"hash":"d1","name":"CIFAR-10"},"lr":11.5,)"
+                             R"("mask":{"examples":30000,"hash":"m1"}})"));
         // Another mask (hash) or another setting is another group.
         std::string other = gui;
         other.replace(other.find("\"m1\""), 4, "\"m2\"");
