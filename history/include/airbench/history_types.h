@@ -119,7 +119,8 @@ std::vector<std::string> normalizeTags(const std::vector<std::string>& tags);
 
 // The grouping key of a configuration: the JSON with "seed" and "runs" (how many runs one
 // command started) removed, and the "path" of its "dataset" and "mask" and the mask's "name"
-// (their hashes identify them), keys sorted, compact. Text that is not a JSON object is its own key.
+// (their hashes identify them), keys sorted, compact. Text that is not a JSON object is its own
+// key.
 std::string configGroupKey(const std::string& configJson);
 
 // Now, as stored in RunRecord's timestamps.
