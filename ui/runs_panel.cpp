@@ -519,7 +519,8 @@ void RunsPanel::exportJsonWithDialog() {
 
 void RunsPanel::updateCounts() {
     const int listed = proxy_->rowCount();
-    const size_t selected = selectedIds().size();
+    const std::vector<int64_t> ids = selectedIds();
+    const size_t selected = ids.size();
     // formatCount, not tr("%n run(s)"): the workbench ships no translations to resolve "(s)".
     QString text = isGrouped()
                        ? formatCount(groups_->rowCount(), tr("configuration"), tr("configurations"))
@@ -529,7 +530,7 @@ void RunsPanel::updateCounts() {
     }
     counts_->setText(text);
     delete_->setEnabled(db_ && selected > 0);
-    openNetwork_->setEnabled(selected == 1 && !checkpointOf(selectedIds().front()).isEmpty());
+    openNetwork_->setEnabled(selected == 1 && !checkpointOf(ids.front()).isEmpty());
 }
 
 QString RunsPanel::checkpointOf(int64_t id) const {

@@ -14,6 +14,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 namespace airbench::cli {
 namespace {
@@ -56,24 +57,28 @@ struct SplitResult {
     std::vector<double> perClass;  // accuracy within each true class
 };
 
-SplitResult evaluateSplit(const Model& model, const ImageSet& images, const std::string& name,
-                          int classes, int tta, Device device) {
-    CifarLoader loader(images, /*train=*/false, LoaderOptions{}, device);
-    const Logits logits = infer(model, loader, tta);
-    const std::vector<int64_t> predicted = logits.argmax();
+// The network's predicted class for every image of a split.
+std::vector<int64_t> predictSplit(const Model& model, const ImageSet& images, int tta,
+                                  Device device) {
+    const CifarLoader loader(images, /*train=*/false, LoaderOptions{}, device);
+    return infer(model, loader, tta).argmax();
+}
+
+SplitResult summarizeSplit(const std::string& name, const std::vector<int64_t>& labels,
+                           const std::vector<int64_t>& predicted, int classes) {
     SplitResult r;
     r.name = name;
-    r.examples = images.size();
+    r.examples = static_cast<int64_t>(labels.size());
     std::vector<int64_t> right(static_cast<size_t>(classes)), total(static_cast<size_t>(classes));
     int64_t correct = 0;
-    for (int64_t i = 0; i < images.size(); ++i) {
-        const auto c = static_cast<size_t>(images.labels[static_cast<size_t>(i)]);
-        const bool hit = predicted[static_cast<size_t>(i)] == images.labels[static_cast<size_t>(i)];
+    for (size_t i = 0; i < labels.size(); ++i) {
+        const auto c = static_cast<size_t>(labels[i]);
+        const bool hit = predicted[i] == labels[i];
         correct += hit;
         right[c] += hit;
         ++total[c];
     }
-    r.accuracy = images.size() > 0 ? double(correct) / double(images.size()) : 0.0;
+    r.accuracy = labels.empty() ? 0.0 : double(correct) / double(labels.size());
     for (size_t c = 0; c < right.size(); ++c) {
         r.perClass.push_back(total[c] > 0 ? double(right[c]) / double(total[c]) : 0.0);
     }
@@ -96,18 +101,26 @@ int runEvaluate(const EvaluateOptions& o) {
                      path.c_str(), model.info().datasetHash.c_str(), data.name.c_str());
     }
 
+    // The scores hold the training set's predictions: with --scores-out, one inference pass over
+    // it serves both.
+    std::optional<ExampleScores> trainScores;
+    if (!o.scoresOut.empty()) {
+        const CifarLoader train(data.train, /*train=*/false, LoaderOptions{}, device);
+        trainScores = scoreModel(model, train, o.tta);
+        writeScoresCsv(o.scoresOut, *trainScores);
+    }
     std::vector<SplitResult> results;
     if (o.split == "test" || o.split == "both") {
-        results.push_back(
-            evaluateSplit(model, data.test, "test", data.numClasses(), o.tta, device));
+        results.push_back(summarizeSplit("test", data.test.labels,
+                                         predictSplit(model, data.test, o.tta, device),
+                                         data.numClasses()));
     }
     if (o.split == "train" || o.split == "both") {
-        results.push_back(
-            evaluateSplit(model, data.train, "train", data.numClasses(), o.tta, device));
-    }
-    if (!o.scoresOut.empty()) {
-        CifarLoader train(data.train, /*train=*/false, LoaderOptions{}, device);
-        writeScoresCsv(o.scoresOut, scoreModel(model, train, o.tta));
+        const std::vector<int64_t> predicted =
+            trainScores
+                ? std::vector<int64_t>(trainScores->predicted.begin(), trainScores->predicted.end())
+                : predictSplit(model, data.train, o.tta, device);
+        results.push_back(summarizeSplit("train", data.train.labels, predicted, data.numClasses()));
     }
 
     if (o.json) {
