@@ -1,5 +1,6 @@
 // airbench-workbench: the desktop GUI of Airbench Workbench (the engine behind a Qt 6 window).
 
+#include "application_identity.h"
 #include "main_window.h"
 
 #include <airbench/build_info.h>
@@ -39,15 +40,6 @@ void describeOptions(QCommandLineParser& parser) {
                       QStringLiteral("NAME")});
 }
 
-void setApplicationNames() {
-    // Application name "airbench-workbench" and no organisation: QStandardPaths::AppDataLocation
-    // is then ~/.local/share/airbench-workbench, the engine's userDataDirectory().
-    QCoreApplication::setApplicationName(QStringLiteral("airbench-workbench"));
-    QCoreApplication::setOrganizationName(QString());
-    QCoreApplication::setOrganizationDomain(QString());
-    QCoreApplication::setApplicationVersion(QStringLiteral(AIRBENCH_VERSION));
-}
-
 bool asksForTextOnly(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const QByteArray arg(argv[i]);
@@ -66,7 +58,8 @@ int main(int argc, char** argv) {
     // thread needs (up to 9.5x slower on 2 cores, TOOLCHAIN.md). An explicit setting wins.
     setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
 
-    setApplicationNames();
+    QCoreApplication::setApplicationName(QStringLiteral("airbench-workbench"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(AIRBENCH_VERSION));
     // --help and --version print and exit without a display (QApplication would need one).
     if (asksForTextOnly(argc, argv)) {
         QCoreApplication app(argc, argv);
@@ -77,6 +70,7 @@ int main(int argc, char** argv) {
     }
 
     QApplication app(argc, argv);
+    airbench::ui::setApplicationIdentity();  // before the first QSettings
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Airbench Workbench"));
     QApplication::setWindowIcon(airbench::resources::applicationIcon());
     // Lets Wayland compositors match the window to its desktop entry.

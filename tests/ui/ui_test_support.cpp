@@ -1,23 +1,39 @@
 #include "ui_test_support.h"
 
+#include "application_identity.h"
 #include "dataset_panel.h"
 #include "hyperparameter_form.h"
 #include "main_window.h"
 
 #include <QComboBox>
 #include <QCoreApplication>
+#include <QDir>
 #include <QDoubleSpinBox>
+#include <QFile>
 #include <QSettings>
 #include <QSpinBox>
-#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
 
 namespace airbench::test {
 
 void setUpGuiTests() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setApplicationName(QStringLiteral("airbench-workbench"));
-    QCoreApplication::setOrganizationName(QString());
-    QSettings().clear();
+    // Each test process gets its own configuration, data and cache folders. QStandardPaths' test
+    // mode is not enough: it sends every process to the same ~/.qttest, so two GUI tests that ctest
+    // runs side by side (-j 2) overwrote each other's QSettings between closing a window and
+    // opening the next one. The folder lives until the process exits; QSettings reads
+    // XDG_CONFIG_HOME on first use, which is after this.
+    static QTemporaryDir sandbox(QDir::tempPath() + QStringLiteral("/airbench-gui-test-XXXXXX"));
+    QVERIFY2(sandbox.isValid(), qPrintable(sandbox.errorString()));
+    for (const char* name : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"}) {
+        const QString folder = sandbox.filePath(QString::fromLatin1(name).toLower());
+        QVERIFY(QDir().mkpath(folder));
+        qputenv(name, QFile::encodeName(folder));
+    }
+    ui::setApplicationIdentity();
+    QSettings settings;
+    QVERIFY2(settings.fileName().startsWith(sandbox.path()), qPrintable(settings.fileName()));
+    settings.clear();
     ui::registerEngineMetaTypes();
     useOneThread();
 }

@@ -13,8 +13,10 @@ class MainWindow;
 
 namespace airbench::test {
 
-// QStandardPaths test mode (QSettings go to ~/.qttest, never the user's), the application names
-// main.cpp sets, cleared settings, one LibTorch thread. Call first in initTestCase().
+// A private XDG config/data/cache folder for this process (QSettings and the user data directory
+// land there, never in the user's own, and never shared with a GUI test running beside it), the
+// application names main.cpp sets, cleared settings, one LibTorch thread. Call first in
+// initTestCase(); it fails the test when the folder cannot be made.
 void setUpGuiTests();
 
 // CIFAR-10 when found, else Fashion-MNIST; null when neither is (see dataSkipReason()). Shared,
