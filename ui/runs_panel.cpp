@@ -98,10 +98,36 @@ RunsPanel::RunsPanel(const QString& databasePath, QWidget* parent)
     });
     // A reset (runs deleted, filter changed) would drop the selection: keep it by run id.
     connect(proxy_, &QAbstractItemModel::modelAboutToBeReset, this,
-            [this] { keptSelection_ = selectedIds(); });
+            [this] { keptSelection_ = selectedTableIds(); });
     connect(proxy_, &QAbstractItemModel::modelReset, this, [this] {
         selectIds(keptSelection_);
         keptSelection_.clear();
+    });
+    // Likewise for the groups, by configuration key.
+    QAbstractItemModel* groupView = groupTable_->model();
+    connect(groupView, &QAbstractItemModel::modelAboutToBeReset, this, [this, groupView] {
+        keptGroupSelection_.clear();
+        const auto* proxy = static_cast<const QSortFilterProxyModel*>(groupView);
+        for (const QModelIndex& row : groupTable_->selectionModel()->selectedRows()) {
+            keptGroupSelection_.push_back(groups_->group(proxy->mapToSource(row).row()).configKey);
+        }
+    });
+    connect(groupView, &QAbstractItemModel::modelReset, this, [this, groupView] {
+        const auto* proxy = static_cast<const QSortFilterProxyModel*>(groupView);
+        QItemSelection selection;
+        for (int row = 0; row < groups_->rowCount(); ++row) {
+            const std::string& key = groups_->group(row).configKey;
+            if (std::find(keptGroupSelection_.begin(), keptGroupSelection_.end(), key) !=
+                keptGroupSelection_.end()) {
+                const QModelIndex index = proxy->mapFromSource(groups_->index(row, 0));
+                selection.select(index, index);
+            }
+        }
+        keptGroupSelection_.clear();
+        if (!selection.isEmpty()) {
+            groupTable_->selectionModel()->select(
+                selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        }
     });
     connect(proxy_, &QAbstractItemModel::rowsInserted, this, &RunsPanel::updateCounts);
     connect(proxy_, &QAbstractItemModel::rowsRemoved, this, &RunsPanel::updateCounts);
@@ -352,6 +378,11 @@ std::vector<int64_t> RunsPanel::selectedIds() const {
         }
         return ids;
     }
+    return selectedTableIds();
+}
+
+std::vector<int64_t> RunsPanel::selectedTableIds() const {
+    std::vector<int64_t> ids;
     QModelIndexList rows = table_->selectionModel()->selectedRows();
     std::sort(rows.begin(), rows.end());  // in the table's order
     for (const QModelIndex& row : rows) {

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 class QAbstractButton;
@@ -80,6 +81,8 @@ public:
 
     // The runs the buttons act on: the selected rows, or the runs of the selected groups.
     std::vector<int64_t> selectedIds() const;
+    // The runs selected in the runs table, whatever the view shows (a reset keeps these).
+    std::vector<int64_t> selectedTableIds() const;
     void selectIds(const std::vector<int64_t>& ids);
     // The newest network run `id` kept (its "checkpoint" file, if that still exists); empty when
     // it kept none.
@@ -129,8 +132,9 @@ private:
     QString openError_;
     int64_t lastVersion_ = -1;
     QElapsedTimer sinceInterruptCheck_;
-    std::vector<int64_t> keptSelection_;  // across a model reset
-    bool columnsFitted_ = false;          // to the first runs listed
+    std::vector<int64_t> keptSelection_;           // across a model reset
+    std::vector<std::string> keptGroupSelection_;  // configuration keys, across a reset
+    bool columnsFitted_ = false;                   // to the first runs listed
     Confirmation confirm_;
 
     RunHistoryModel* model_;

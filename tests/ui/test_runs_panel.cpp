@@ -239,6 +239,12 @@ private slots:
         QCOMPARE(panel->lossPlot()->graphCount(), 3);
         QCOMPARE(panel->accuracyPlot()->graphCount(), 9);
 
+        // A reload while grouped (a new run, a filter) keeps the runs table's own selection: the
+        // group's runs must not leak into it.
+        panel->refresh(true);
+        QVERIFY(panel->selectedTableIds().empty());
+        QCOMPARE(panel->selectedIds(), (std::vector<int64_t>{c_, b_, a_}));
+
         // Back to runs: the table's (empty) selection rules again.
         panel->groupButton()->click();
         QVERIFY(!panel->isGrouped());
