@@ -33,8 +33,7 @@ DataJobBar::DataJobBar(DataJobController* jobs, QWidget* parent) : QFrame(parent
     progress_->setMaximumHeight(progress_->fontMetrics().height());
     cancel_ = new QPushButton(tr("Cancel"));
     connect(cancel_, &QPushButton::clicked, jobs_, &DataJobController::cancel);
-    import_ = new QPushButton(tr("Import a local file…"));
-    import_->setToolTip(tr("Import cifar-10-binary.tar.gz (or a dataset folder) you already have"));
+    import_ = new QPushButton;  // its text depends on what failed (showState)
     connect(import_, &QPushButton::clicked, this, [this] {
         hide();
         emit importFileRequested();
@@ -105,6 +104,14 @@ void DataJobBar::showState() {
     }
     cancel_->setVisible(running);
     import_->setVisible(failed);
+    if (jobs_->kind() == DataJobController::Kind::Fetch) {
+        import_->setText(tr("Import a local file…"));
+        import_->setToolTip(
+            tr("Import cifar-10-binary.tar.gz (or a dataset folder) you already have"));
+    } else {
+        import_->setText(tr("Choose another file…"));
+        import_->setToolTip(tr("Import a different archive or dataset folder"));
+    }
     close_->setVisible(!running);
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // A strip above the tabs while data comes in: what is happening ("Getting CIFAR-10 ·
 // downloading"), a progress bar, bytes, rate and ETA, and Cancel. When a download fails it stays
-// with the job's message (which names the URL) and offers "Import a local file…" instead; after a
-// success or a cancel it goes away. It draws a DataJobController and forwards the user's clicks.
+// with the job's message (which names the URL) and offers "Import a local file…" instead (after a
+// failed import, "Choose another file…"); after a success or a cancel it goes away. It draws a
+// DataJobController and forwards the user's clicks.
 
 #include <QFrame>
 
@@ -28,7 +29,7 @@ public:
     QPushButton* importButton() const { return import_; }
 
 signals:
-    // "Import a local file…" after a failed download.
+    // "Import a local file…" after a failed download, "Choose another file…" after a failed import.
     void importFileRequested();
 
 private:

@@ -219,6 +219,7 @@ private slots:
         QCOMPARE(bar.detailText(), jobs.errorString());
         QVERIFY(bar.cancelButton()->isHidden());
         QVERIFY(!bar.importButton()->isHidden());
+        QCOMPARE(bar.importButton()->text(), QStringLiteral("Import a local file…"));
         QSignalSpy importRequested(&bar, &DataJobBar::importFileRequested);
         QTest::mouseClick(bar.importButton(), Qt::LeftButton);
         QCOMPARE(importRequested.count(), 1);
@@ -272,6 +273,11 @@ private slots:
         QVERIFY(!bar.isHidden());
         QCOMPARE(bar.titleText(), QStringLiteral("Could not import"));
         QVERIFY(bar.detailText().contains(bad));
+        // Another file, not "a local file": the user just chose one.
+        QCOMPARE(bar.importButton()->text(), QStringLiteral("Choose another file…"));
+        QSignalSpy importRequested(&bar, &DataJobBar::importFileRequested);
+        QTest::mouseClick(bar.importButton(), Qt::LeftButton);
+        QCOMPARE(importRequested.count(), 1);
     }
 
     void formatsBytes() {
