@@ -43,12 +43,13 @@ DataContext makeDataContext(DatasetPtr dataset, int64_t trainSubset, int64_t tes
 }
 
 QString TrainedModel::label() const {
-    QString text = runId < 0 && historyId > 0
-                       ? QStringLiteral("recorded run #%1 · %2 · seed %3").arg(historyId)
-                       : QStringLiteral("run %1 · %2 · seed %3")
-                             .arg(runId + 1)
-                             .arg(QString::fromStdString(recipe))
-                             .arg(seed);
+    // A network reopened from the history has no session run number; its history id names it.
+    const bool recorded = runId < 0 && historyId > 0;
+    QString text = (recorded ? QStringLiteral("recorded run #%1 · %2 · seed %3")
+                             : QStringLiteral("run %1 · %2 · seed %3"))
+                       .arg(recorded ? historyId : runId + 1)
+                       .arg(QString::fromStdString(recipe))
+                       .arg(seed);
     if (!maskName.isEmpty()) {
         text += QStringLiteral(" · mask %1").arg(maskName);
     }

@@ -267,8 +267,11 @@ private slots:
         const TrainedModelPtr opened = w->explorer()->lastModel();
         QVERIFY(opened);
         QCOMPARE(opened->historyId, run.historyId);
-        QVERIFY2(opened->label().startsWith(QStringLiteral("recorded run #%1").arg(run.historyId)),
-                 qPrintable(opened->label()));
+        QCOMPARE(opened->label(), QStringLiteral("recorded run #%1 · %2 · seed %3")
+                                      .arg(run.historyId)
+                                      .arg(QString::fromStdString(opened->recipe))
+                                      .arg(opened->seed));
+        QVERIFY2(!opened->label().contains(QLatin1Char('%')), qPrintable(opened->label()));
         QCOMPARE(opened->ttaLevel, 0);  // the tiny run's, from its record (the recipe says 2)
         const ScoreTable& table = w->explorer()->testPredictions();
         QVERIFY(table.scores);
