@@ -1,5 +1,6 @@
 #include "dataset_panel.h"
 
+#include <airbench/dataio.h>
 #include <airbench/error.h>
 
 #include <QApplication>
@@ -78,7 +79,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QGroupBox(tr("Dataset"), parent) {
     offerText->setWordWrap(true);
     getCifar_ = new QPushButton(tr("Get CIFAR-10"));
     getCifar_->setToolTip(tr("Download the official CIFAR-10 binary archive into %1")
-                              .arg(QStringLiteral("~/.local/share/airbench-workbench/cifar10")));
+                              .arg(QString::fromStdString(dataio::defaultCifar10Directory())));
     connect(getCifar_, &QPushButton::clicked, this, &DatasetPanel::getCifar10Requested);
     import_ = new QPushButton(tr("Import…"));
     auto* importMenu = new QMenu(import_);
