@@ -60,8 +60,7 @@ struct SplitResult {
 // The network's predicted class for every image of a split.
 std::vector<int64_t> predictSplit(const Model& model, const ImageSet& images, int tta,
                                   Device device) {
-    const CifarLoader loader(images, /*train=*/false, LoaderOptions{}, device);
-    return infer(model, loader, tta).argmax();
+    return infer(model, makeTestLoader(images, device), tta).argmax();
 }
 
 SplitResult summarizeSplit(const std::string& name, const std::vector<int64_t>& labels,
@@ -105,8 +104,7 @@ int runEvaluate(const EvaluateOptions& o) {
     // it serves both.
     std::optional<ExampleScores> trainScores;
     if (!o.scoresOut.empty()) {
-        const CifarLoader train(data.train, /*train=*/false, LoaderOptions{}, device);
-        trainScores = scoreModel(model, train, o.tta);
+        trainScores = scoreModel(model, makeTestLoader(data.train, device), o.tta);
         writeScoresCsv(o.scoresOut, *trainScores);
     }
     std::vector<SplitResult> results;

@@ -129,5 +129,8 @@ void warmup(const Recipe& recipe, CifarLoader& train, const TrainOptions& option
 
 // The plan of a run without running it.
 RunPlan planRun(const Recipe& recipe, int64_t trainExamples, int64_t testExamples);
+// The same for `train`'s examples at its batch size (which a loader may have changed from the
+// recipe's).
+RunPlan planForLoader(const Recipe& recipe, const CifarLoader& train, int64_t testExamples);
 
 }  // namespace airbench

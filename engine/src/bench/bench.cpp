@@ -85,9 +85,7 @@ BenchReport benchmarkTraining(const Recipe& recipe, CifarLoader& train, const Ci
                               const BenchOptions& options) {
     const Recipe resolved = resolveRecipe(recipe, options.train);
     BenchReport report;
-    Recipe planned = resolved;
-    planned.hyp.batchSize = train.batchSize();
-    report.plan = planRun(planned, train.size(), options.fullTestExamples);
+    report.plan = planForLoader(resolved, train, options.fullTestExamples);
     if (options.warmupSteps > 0) {
         warmup(resolved, train, options.train, options.warmupSteps);
     }

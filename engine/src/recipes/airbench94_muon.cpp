@@ -32,7 +32,7 @@ TrainResult trainMuon(const Recipe& recipe, CifarLoader& train, const CifarLoade
     RunContext run(recipe, train, test, options, observer);
     CifarLoader::Impl& loader = train.impl();
     const int batchSize = train.batchSize();
-    const RunPlan plan = run.begin(planSgdRun);
+    const RunPlan plan = run.begin();
     const int64_t totalSteps = plan.totalSteps;
     const int64_t biasSteps =
         hyp.whiteningBiasEpochs < 0

@@ -110,7 +110,7 @@ TrainResult trainFaster(const Recipe& recipe, CifarLoader& train, const CifarLoa
     RunContext run(recipe, train, test, options, observer);
     CifarLoader::Impl& loader = train.impl();
     const int batchSize = train.batchSize();
-    const RunPlan plan = run.begin(planFaster);
+    const RunPlan plan = run.begin();
     const int64_t totalSteps = plan.totalSteps, stepsPerEpoch = plan.stepsPerEpoch;
     Model model = run.createModel(recipe.name, recipe.network, RandomStream::NetworkInit);
     AirbenchNet& net = model.impl().net;
@@ -119,12 +119,10 @@ TrainResult trainFaster(const Recipe& recipe, CifarLoader& train, const CifarLoa
 
     run.initWhiteningTimed(*net);
 
-    const double beforeProxy = run.seconds();
-    run.startClock();
-    const std::vector<at::Tensor> kept = trainProxy(recipe, run, totalSteps, stepsPerEpoch);
-    run.stopClock();
+    std::vector<at::Tensor> kept;
     RunSummary& summary = run.history.summary;
-    summary.proxySeconds = run.seconds() - beforeProxy;
+    summary.proxySeconds =
+        run.timed([&] { kept = trainProxy(recipe, run, totalSteps, stepsPerEpoch); });
     summary.setupSeconds = run.seconds();
     char note[160];
     std::snprintf(note, sizeof note,

@@ -54,10 +54,8 @@ void RunContext::note(const std::string& text) {
     }
 }
 
-const RunPlan& RunContext::begin(PlanFunction planner) {
-    Recipe planned = recipe;
-    planned.hyp.batchSize = train.batchSize();
-    const RunPlan plan = planner(planned, train.size(), test ? test->size() : 0);
+const RunPlan& RunContext::begin() {
+    const RunPlan plan = planForLoader(recipe, train, test ? test->size() : 0);
     history.plan = plan;
     history.stepLosses.reserve(static_cast<size_t>(plan.totalSteps));
     if (observer) {
@@ -73,11 +71,8 @@ Model RunContext::createModel(const std::string& name, const NetworkSpec& spec,
 }
 
 void RunContext::initWhiteningTimed(AirbenchNetImpl& net) {
-    const double before = seconds_;
-    startClock();
-    initWhitening(net.whiten->weight, train.impl().images);
-    stopClock();
-    history.summary.setupSeconds += seconds_ - before;
+    history.summary.setupSeconds +=
+        timed([&] { initWhitening(net.whiten->weight, train.impl().images); });
 }
 
 void RunContext::recordStep(const at::Tensor& lossSum, int64_t batch, int epoch) {
@@ -135,11 +130,8 @@ void RunContext::endEpoch(int epoch, AirbenchNet& net, const at::Tensor& logits,
         m.trainAccuracy = logits.argmax(1).eq(labels).to(at::kFloat).mean().item<double>();
     }
     if (test && options.evaluateEveryEpoch && test->size() > 0) {
-        at::Tensor logits =
-            inferLogits(net, test->impl().images, 0, [this] { return stopRequested(); });
-        if (logits.defined()) {
-            m.valAccuracy =
-                logits.argmax(1).eq(test->impl().labels).to(at::kFloat).mean().item<double>();
+        if (auto accuracy = deviceAccuracy(net, *test, 0, [this] { return stopRequested(); })) {
+            m.valAccuracy = *accuracy;
         }
     }
     if (options.recordTrainPredictionsEveryEpoch) {
@@ -175,19 +167,17 @@ TrainResult RunContext::finish(Model model, bool cancelled) {
     AirbenchNet& net = model.impl().net;
     if (test && test->size() > 0) {
         if (!cancelled) {
-            const double before = seconds_;
-            startClock();
             // A stop during the final evaluation (a minute on a CPU at full width) abandons it.
-            at::Tensor logits = inferLogits(net, test->impl().images, recipe.hyp.ttaLevel,
-                                            [this] { return stopRequested(); });
-            if (logits.defined()) {
-                s.ttaValAccuracy =
-                    logits.argmax(1).eq(test->impl().labels).to(at::kFloat).mean().item<double>();
+            std::optional<double> accuracy;
+            s.evalSeconds = timed([&] {
+                accuracy = deviceAccuracy(net, *test, recipe.hyp.ttaLevel,
+                                          [this] { return stopRequested(); });
+            });
+            if (accuracy) {
+                s.ttaValAccuracy = *accuracy;
             } else {
                 s.cancelled = cancelled = true;
             }
-            stopClock();
-            s.evalSeconds = seconds_ - before;
         }
         if (!history.epochs.empty()) {
             s.valAccuracy = history.epochs.back().valAccuracy;
@@ -200,8 +190,12 @@ TrainResult RunContext::finish(Model model, bool cancelled) {
     return {std::move(model), std::move(history)};
 }
 
-double deviceAccuracy(AirbenchNet& net, const CifarLoader& loader, int level) {
-    at::Tensor logits = inferLogits(net, loader.impl().images, level);
+std::optional<double> deviceAccuracy(AirbenchNet& net, const CifarLoader& loader, int level,
+                                     const std::function<bool()>& stop) {
+    at::Tensor logits = inferLogits(net, loader.impl().images, level, stop);
+    if (!logits.defined()) {
+        return std::nullopt;
+    }
     return logits.argmax(1).eq(loader.impl().labels).to(at::kFloat).mean().item<double>();
 }
 

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "core/torch_device.h"
@@ -35,10 +36,20 @@ public:
     void startClock();
     void stopClock();
     double seconds() const { return seconds_; }
+    // Runs `work` on the run clock and returns the seconds it took.
+    template <class Work>
+    double timed(Work&& work) {
+        const double before = seconds_;
+        startClock();
+        work();
+        stopClock();
+        return seconds_ - before;
+    }
 
     void note(const std::string& text);
-    // Plans the run with `planner` at the loader's batch size, records the plan and announces it.
-    const RunPlan& begin(PlanFunction planner);
+    // Plans the run with the recipe's planner at the loader's batch size (planForLoader),
+    // records the plan and announces it.
+    const RunPlan& begin();
     // The run's network: initialised from the seed's network stream, on the run's device.
     Model createModel(const std::string& name, const NetworkSpec& spec, RandomStream stream);
     // Sets a whitening layer from the training images (the first 5000), on the run clock.
@@ -76,7 +87,9 @@ using EpochHook = std::function<void(int epoch, AirbenchNetImpl& net)>;
 void setEpochHookForTesting(EpochHook hook);
 
 // Accuracy of `net` (eval mode, TTA `level`) on a loader's examples, computed on the device.
-double deviceAccuracy(AirbenchNet& net, const CifarLoader& loader, int level);
+// Empty when `stop` (polled between inference chunks) asked to abandon it.
+std::optional<double> deviceAccuracy(AirbenchNet& net, const CifarLoader& loader, int level,
+                                     const std::function<bool()>& stop = {});
 
 // Per-example label-smoothed cross-entropy, (B) fp32.
 at::Tensor perExampleLoss(const at::Tensor& logits, const at::Tensor& labels, double smoothing);

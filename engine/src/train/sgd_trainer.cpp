@@ -48,7 +48,7 @@ TrainResult trainWithSgd(const Recipe& recipe, CifarLoader& train, const CifarLo
     CifarLoader::Impl& loader = train.impl();
     const int batchSize = train.batchSize();
 
-    const RunPlan plan = run.begin(planSgdRun);
+    const RunPlan plan = run.begin();
     const int64_t totalSteps = plan.totalSteps;
 
     Model model = run.createModel(recipe.name, recipe.network, RandomStream::NetworkInit);

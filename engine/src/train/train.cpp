@@ -79,6 +79,12 @@ RunPlan planRun(const Recipe& recipe, int64_t trainExamples, int64_t testExample
                        : planSgdRun(recipe, trainExamples, testExamples);
 }
 
+RunPlan planForLoader(const Recipe& recipe, const CifarLoader& train, int64_t testExamples) {
+    Recipe planned = recipe;
+    planned.hyp.batchSize = train.batchSize();
+    return planRun(planned, train.size(), testExamples);
+}
+
 TrainResult train(const Recipe& recipe, CifarLoader& trainLoader, const CifarLoader* test,
                   const TrainOptions& options, TrainObserver* observer) {
     const Recipe resolved = resolveRecipe(recipe, options);
