@@ -4,6 +4,8 @@
 #include <QEvent>
 #include <QThread>
 
+#include <algorithm>
+
 namespace airbench::ui {
 
 AnalysisController::AnalysisController(QObject* parent)
@@ -32,14 +34,17 @@ AnalysisController::~AnalysisController() {
     delete worker_;
 }
 
+bool AnalysisController::isHeavyBusy() const {
+    return std::find(queue_.begin(), queue_.end(), true) != queue_.end();
+}
+
 template <typename Job>
 void AnalysisController::enqueue(bool heavy, Job job) {
     if (!thread_->isRunning()) {
         thread_->start();
     }
     const bool wasBusy = isBusy();
-    ++pending_;
-    heavyPending_ += heavy;
+    const bool wasHeavyBusy = isHeavyBusy();
     queue_.push_back(heavy);
     auto stop = stop_;
     QMetaObject::invokeMethod(
@@ -52,7 +57,7 @@ void AnalysisController::enqueue(bool heavy, Job job) {
     if (!wasBusy) {
         emit busyChanged(true);
     }
-    if (heavy && heavyPending_ == 1) {
+    if (heavy && !wasHeavyBusy) {
         emit heavyBusyChanged(true);
     }
 }
@@ -114,14 +119,12 @@ void AnalysisController::onWorkerFinished(AnalysisJob job) {
         return;
     }
     const bool heavy = queue_.front();
-    queue_.erase(queue_.begin());
-    --pending_;
-    heavyPending_ -= heavy;
+    queue_.pop_front();
     emit jobFinished(job);
-    if (heavy && heavyPending_ == 0) {
+    if (heavy && !isHeavyBusy()) {
         emit heavyBusyChanged(false);
     }
-    if (pending_ == 0) {
+    if (!isBusy()) {
         emit busyChanged(false);
     }
 }

@@ -14,6 +14,7 @@
 #include <QObject>
 
 #include <atomic>
+#include <deque>
 #include <memory>
 
 class QThread;
@@ -27,10 +28,8 @@ public:
     explicit AnalysisController(QObject* parent = nullptr);
     ~AnalysisController() override;  // stops the job in flight and joins the thread
 
-    bool isBusy() const { return pending_ > 0; }
-    bool isHeavyBusy() const { return heavyPending_ > 0; }
-    int pendingJobs() const { return pending_; }
-    AnalysisWorker* worker() const { return worker_; }
+    bool isBusy() const { return !queue_.empty(); }
+    bool isHeavyBusy() const;
 
 public slots:
     void scoreWithModel(const airbench::ui::TrainedModelPtr& model, int ttaLevel = 0);
@@ -65,9 +64,7 @@ private:
     std::shared_ptr<std::atomic<bool>> stop_;
     QThread* thread_;
     AnalysisWorker* worker_;  // lives on thread_
-    int pending_ = 0;
-    int heavyPending_ = 0;
-    std::vector<bool> queue_;  // heavy flag of each pending job, oldest first
+    std::deque<bool> queue_;  // heavy flag of each pending job, oldest first
 };
 
 }  // namespace airbench::ui

@@ -30,6 +30,24 @@ struct SplitImages {
     SplitImages& operator=(const SplitImages&) = delete;
 };
 
+// Scores of one trained network: how it was trained, beyond what the engine records.
+void describeTraining(ScoreProvenance& p, const TrainedModel& model) {
+    p.labelSmoothing = model.labelSmoothing;
+    p.epochs = model.epochs;
+    p.heldOut = false;
+    p.datasetHash = model.context.hash;
+}
+
+// The scores of one split as the explorer receives them, named after the network.
+ScoreTable tableOf(ExampleScores scores, const TrainedModel& model, Split split) {
+    ScoreTable table;
+    table.scores = std::make_shared<ExampleScores>(std::move(scores));
+    table.context = model.context;
+    table.split = split;
+    table.source = model.label();
+    return table;
+}
+
 }  // namespace
 
 // Turns the engine's callbacks into throttled progress signals; polls the stop flag.
@@ -111,18 +129,9 @@ void AnalysisWorker::scoreWithModel(const TrainedModelPtr& model, int ttaLevel) 
         emit progress(AnalysisJob::ScoreWithModel,
                       tr("inference on %1 training images").arg(train.images->size()), 0);
         const CifarLoader loader = makeTestLoader(*train.images, model->model.device());
-        auto scores =
-            std::make_shared<ExampleScores>(airbench::scoreModel(model->model, loader, ttaLevel));
-        ScoreProvenance& p = scores->provenance;
-        p.labelSmoothing = model->labelSmoothing;
-        p.epochs = model->epochs;
-        p.heldOut = false;
-        p.datasetHash = model->context.hash;
-        ScoreTable table;
-        table.scores = std::move(scores);
-        table.context = model->context;
-        table.split = Split::Train;
-        table.source = model->label();
+        ExampleScores scores = airbench::scoreModel(model->model, loader, ttaLevel);
+        describeTraining(scores.provenance, *model);
+        ScoreTable table = tableOf(std::move(scores), *model, Split::Train);
         if (!model->maskName.isEmpty()) {
             table.source += tr(" (examples outside the mask were not trained on)");
         }
@@ -140,21 +149,9 @@ void AnalysisWorker::inferTestSet(const TrainedModelPtr& model) {
     try {
         const SplitImages test(model->context, Split::Test);
         const CifarLoader loader = makeTestLoader(*test.images, model->model.device());
-        const Logits logits = infer(model->model, loader, model->ttaLevel);
-        auto scores =
-            std::make_shared<ExampleScores>(scoresFromLogits({logits}, test.images->labels));
-        scores->provenance.recipe = model->recipe;
-        scores->provenance.ttaLevel = model->ttaLevel;
-        scores->provenance.runs = 1;
-        scores->provenance.epochs = model->epochs;
-        scores->provenance.labelSmoothing = model->labelSmoothing;
-        scores->provenance.datasetHash = model->context.hash;
-        ScoreTable table;
-        table.scores = std::move(scores);
-        table.context = model->context;
-        table.split = Split::Test;
-        table.source = model->label();
-        emit testPredictionsReady(table);
+        ExampleScores scores = airbench::scoreModel(model->model, loader, model->ttaLevel);
+        describeTraining(scores.provenance, *model);
+        emit testPredictionsReady(tableOf(std::move(scores), *model, Split::Test));
     } catch (const std::exception& e) {
         emit failed(AnalysisJob::InferTestSet, QString::fromStdString(e.what()));
     }
@@ -201,14 +198,20 @@ void AnalysisWorker::runSelection(const SelectionRequest& request) {
         const Recipe& recipe = findRecipe(request.settings.recipe);
         const Device device = resolveDevice(request.settings.device);
         const DataContext& c = request.context;
-        Dataset data;
-        data.name = c.dataset->name;
-        data.format = c.dataset->format;
-        data.path = c.dataset->path;
-        data.classNames = c.dataset->classNames;
-        data.train = c.subset(Split::Train);
-        data.test = c.subset(Split::Test);
-        data.hash = c.hash;
+        // The loaded dataset itself when nothing is cut (CIFAR-10's splits are 184 MB to copy).
+        const bool whole = c.count(Split::Train) == c.images(Split::Train).size() &&
+                           c.count(Split::Test) == c.images(Split::Test).size();
+        Dataset cut;
+        if (!whole) {
+            cut.name = c.dataset->name;
+            cut.format = c.dataset->format;
+            cut.path = c.dataset->path;
+            cut.classNames = c.dataset->classNames;
+            cut.train = c.subset(Split::Train);
+            cut.test = c.subset(Split::Test);
+            cut.hash = c.hash;
+        }
+        const Dataset& data = whole ? *c.dataset : cut;
         SelectionOptions options = request.options;
         options.train = request.settings.options;
         options.train.datasetHash = c.hash;

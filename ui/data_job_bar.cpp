@@ -81,9 +81,11 @@ QString DataJobBar::detailText() const {
 void DataJobBar::showState() {
     const bool running = jobs_->isBusy();
     const bool failed = jobs_->state() == DataJobController::State::Failed;
-    setProperty("failed", failed);
-    style()->unpolish(this);
-    style()->polish(this);
+    if (property("failed").toBool() != failed) {  // restyles; not on every progress tick
+        setProperty("failed", failed);
+        style()->unpolish(this);
+        style()->polish(this);
+    }
     if (failed) {
         title_->setText(jobs_->kind() == DataJobController::Kind::Fetch
                             ? tr("Could not get CIFAR-10")

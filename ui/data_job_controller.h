@@ -35,7 +35,6 @@ public:
     void setFetchOptions(const dataio::DatasetFetchJob::Options& options) { fetch_ = options; }
     const dataio::DatasetFetchJob::Options& fetchOptions() const { return fetch_; }
     void setImportOptions(const dataio::ImportOptions& options) { import_ = options; }
-    const dataio::ImportOptions& importOptions() const { return import_; }
 
     bool isBusy() const { return state_ == State::Running; }
     Kind kind() const { return kind_; }

@@ -531,11 +531,15 @@ void ExplorerPanel::rebuildSource() {
 
 void ExplorerPanel::updateScoreValues() {
     const ScoreKind kind = scoreKind();
-    const ScoresPtr scores = scoresOf(split_);
-    query_.setScoreValues(scores ? scores->values(kind) : std::vector<float>());
     const ScoresPtr train = scoresOf(Split::Train);
-    masks_->setScoreValues(train ? train->values(kind) : std::vector<float>(),
-                           QString::fromStdString(scoreName(kind)));
+    std::vector<float> trainValues = train ? train->values(kind) : std::vector<float>();
+    if (split_ == Split::Train) {
+        query_.setScoreValues(trainValues);  // the same values: computed once
+    } else {
+        const ScoresPtr scores = scoresOf(split_);
+        query_.setScoreValues(scores ? scores->values(kind) : std::vector<float>());
+    }
+    masks_->setScoreValues(std::move(trainValues), QString::fromStdString(scoreName(kind)));
 }
 
 void ExplorerPanel::rebuildClassBoxes() {
@@ -624,16 +628,14 @@ ExampleFilter ExplorerPanel::currentFilter() const {
 
 void ExplorerPanel::refresh(bool histogramToo) {
     query_.setFilter(currentFilter());
-    model_grid_->setRows(query_.rows());
     if (histogramToo) {
-        const QString title = QString::fromStdString(scoreTitle(scoreKind()));
-        histogram_->setValues(query_.valuesBeforeThreshold(), title);
+        std::vector<float> v = query_.valuesBeforeThreshold();
+        histogram_->setValues(v, QString::fromStdString(scoreTitle(scoreKind())));
         const ScoresPtr scores = scoresOf(split_);
         if (scores != thresholdScores_ || scoreKind() != thresholdKind_) {
             // New values: the line starts at their median.
             thresholdScores_ = scores;
             thresholdKind_ = scoreKind();
-            std::vector<float> v = query_.valuesBeforeThreshold();
             v.erase(std::remove_if(v.begin(), v.end(), [](float x) { return std::isnan(x); }),
                     v.end());
             if (!v.empty()) {
@@ -641,11 +643,11 @@ void ExplorerPanel::refresh(bool histogramToo) {
                 histogram_->blockSignals(true);
                 histogram_->setThreshold(v[v.size() / 2]);
                 histogram_->blockSignals(false);
-                query_.setFilter(currentFilter());
-                model_grid_->setRows(query_.rows());
+                query_.setFilter(currentFilter());  // with the new threshold
             }
         }
     }
+    model_grid_->setRows(query_.rows());  // once, after the threshold settled
     if (grid_->model()->rowCount() > 0 && !grid_->currentIndex().isValid()) {
         detail_->showMessage(tr("Click an image to see it large."));
     }

@@ -34,6 +34,7 @@ bool MaskListModel::applies(int row) const {
 }
 
 void MaskListModel::count(Item& item) const {
+    item.kept = item.mask->count();
     item.classCounts.clear();
     if (applies(*item.mask)) {
         item.classCounts = item.mask->classCounts(labels_, context_.classes());
@@ -59,7 +60,7 @@ QString MaskListModel::uniqueName(const QString& wanted, int except) const {
 
 int MaskListModel::addMask(Mask mask) {
     mask.setName(uniqueName(QString::fromStdString(mask.name())).toStdString());
-    Item item{std::make_shared<const Mask>(std::move(mask)), {}};
+    Item item{std::make_shared<const Mask>(std::move(mask)), 0, {}};
     count(item);
     const int row = maskCount();
     beginInsertRows({}, row, row);
@@ -138,9 +139,9 @@ QVariant MaskListModel::data(const QModelIndex& index, int role) const {
         case NameColumn:
             return QString::fromStdString(m.name());
         case KeptColumn:
-            return locale.toString(static_cast<qlonglong>(m.count()));
+            return locale.toString(static_cast<qlonglong>(item.kept));
         case ShareColumn:
-            return m.size() > 0 ? formatPercent(double(m.count()) / double(m.size()), 1)
+            return m.size() > 0 ? formatPercent(double(item.kept) / double(m.size()), 1)
                                 : QStringLiteral("–");
         case ClassRangeColumn: {
             if (item.classCounts.empty()) {

@@ -49,6 +49,7 @@ public:
 private:
     struct Item {
         MaskPtr mask;
+        int64_t kept = 0;  // mask->count(), kept here: data() must not scan the mask per paint
         std::vector<int64_t> classCounts;
     };
     QString uniqueName(const QString& wanted, int except = -1) const;

@@ -35,11 +35,4 @@ void RunComparison::setRuns(std::vector<history::RunDetails> runs) {
     emit changed();
 }
 
-void RunComparison::clear() {
-    if (!runs_.empty()) {
-        runs_.clear();
-        emit changed();
-    }
-}
-
 }  // namespace airbench::ui

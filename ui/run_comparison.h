@@ -27,7 +27,6 @@ public:
     static QString labelOf(const history::RunRecord& record);
 
     void setRuns(std::vector<history::RunDetails> runs);
-    void clear();
 
 signals:
     void changed();

@@ -137,12 +137,14 @@ RunsPanel::RunsPanel(const QString& databasePath, QWidget* parent)
             compareSelected();
         }
         updateCounts();
+        updateOpenNetwork();
     });
     connect(groupTable_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         if (isGrouped()) {
             compareSelected();
         }
         updateCounts();
+        updateOpenNetwork();
     });
     connect(comparison_, &RunComparison::changed, this, [this] {
         QHash<qint64, QColor> colours;
@@ -158,7 +160,17 @@ RunsPanel::RunsPanel(const QString& databasePath, QWidget* parent)
         setEnabled(false);
         return;
     }
-    refresh(true);
+    // The models loaded themselves when they were made: no second read of the history here.
+    try {
+        lastVersion_ = db_->dataVersion();
+    } catch (const std::exception& e) {
+        say(QString::fromUtf8(e.what()), true);
+    }
+    if (!model_->lastError().isEmpty()) {
+        say(model_->lastError(), true);
+    }
+    updateCounts();
+    fitColumns();
     table_->sortByColumn(RunHistoryModel::StartedColumn, Qt::DescendingOrder);
 }
 
@@ -302,9 +314,7 @@ void RunsPanel::refresh(bool force) {
         // turns interrupted; opening did this once, a long-lived reader looks again now and then.
         if (sinceInterruptCheck_.elapsed() > kInterruptCheckMs) {
             sinceInterruptCheck_.restart();
-            history::RunFilter running;
-            running.status = history::RunStatus::Running;
-            if (db_->countRuns(running) > 0 && db_->markInterruptedRuns() > 0) {
+            if (db_->markInterruptedRuns() > 0) {  // only reads while no run is dead
                 force = true;
             }
         }
@@ -320,9 +330,12 @@ void RunsPanel::refresh(bool force) {
     if (!model_->reload()) {
         say(model_->lastError(), true);
     }
-    groups_->reload();
+    if (!groups_->reload()) {
+        say(groups_->lastError(), true);
+    }
     reloadComparison();
     updateCounts();
+    updateOpenNetwork();
     fitColumns();
 }
 
@@ -423,6 +436,7 @@ void RunsPanel::setGrouped(bool grouped) {
     }
     compareSelected();
     updateCounts();
+    updateOpenNetwork();
 }
 
 void RunsPanel::compareSelected() {
@@ -561,7 +575,12 @@ void RunsPanel::updateCounts() {
     }
     counts_->setText(text);
     delete_->setEnabled(db_ && selected > 0);
-    openNetwork_->setEnabled(selected == 1 && !checkpointOf(ids.front()).isEmpty());
+}
+
+void RunsPanel::updateOpenNetwork() {
+    // Apart from updateCounts, which runs on every row change: this asks the database and the disk.
+    const std::vector<int64_t> ids = selectedIds();
+    openNetwork_->setEnabled(ids.size() == 1 && !checkpointOf(ids.front()).isEmpty());
 }
 
 QString RunsPanel::checkpointOf(int64_t id) const {

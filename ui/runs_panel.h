@@ -68,8 +68,6 @@ public:
     QComboBox* recipeBox() const { return recipe_; }
     QAbstractButton* groupButton() const { return group_; }
     QPushButton* deleteButton() const { return delete_; }
-    QPushButton* exportCsvButton() const { return exportCsv_; }
-    QPushButton* exportJsonButton() const { return exportJson_; }
     QPushButton* openNetworkButton() const { return openNetwork_; }
     HistoryCurvePlot* lossPlot() const { return lossPlot_; }
     HistoryCurvePlot* accuracyPlot() const { return accuracyPlot_; }
@@ -122,6 +120,7 @@ private:
     void createLayout();
     void applyFilter();
     void updateCounts();
+    void updateOpenNetwork();
     void reloadComparison();
     void fitColumns();
     void say(const QString& text, bool error = false);
