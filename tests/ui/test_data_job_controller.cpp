@@ -152,13 +152,15 @@ private slots:
     }
 
     void cancelMidDownloadEndsCancelledWithNoDataset() {
-        server_->setBehaviour({true, -1, 4096, 20});  // ~1.2 s
+        // ~6 s in all, so that a loaded machine still sees it mid-way; the test cancels near 10%.
+        server_->setBehaviour({true, -1, 4096, 100});
         DataJobController jobs;
         DataJobBar bar(&jobs);
         jobs.setFetchOptions(fetchOptions());
         const QMetaObject::Connection canceller =
             connect(&jobs, &DataJobController::progressChanged, this, [&] {
-                if (jobs.isBusy() && jobs.fraction() > 0.1 && jobs.fraction() < 1) {
+                if (jobs.isBusy() && jobs.stage() == QLatin1String("downloading") &&
+                    jobs.fraction() > 0.1 && jobs.fraction() < 1) {
                     QTest::mouseClick(bar.cancelButton(), Qt::LeftButton);  // as the user does
                 }
             });
@@ -189,7 +191,7 @@ private slots:
     }
 
     void destroyingTheControllerMidDownloadIsSafe() {
-        server_->setBehaviour({true, -1, 2048, 20});  // ~2.4 s
+        server_->setBehaviour({true, -1, 2048, 100});  // ~12 s; destroyed after the first bytes
         auto jobs = std::make_unique<DataJobController>();
         jobs->setFetchOptions(fetchOptions());
         QVERIFY(jobs->getCifar10());

@@ -57,13 +57,17 @@ QStringList readLines(const QString& path) {
     return QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
 }
 
-// Answers the next modal QMessageBox with `button`; `text` receives its question.
+// Answers the next modal QMessageBox with `button`; `text` receives its question. Gives up after
+// 10 s, so that a box that never comes leaves no timer writing into a finished test's `text`.
 void answerNextMessageBox(QMessageBox::StandardButton button, QString* text) {
     auto* timer = new QTimer;
     timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, timer, [timer, button, text] {
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, button, text, ticks = 0]() mutable {
         auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
         if (!box) {
+            if (++ticks >= 500) {
+                timer->deleteLater();
+            }
             return;
         }
         *text = box->text();

@@ -30,6 +30,10 @@ void setUpGuiTests() {
         QVERIFY(QDir().mkpath(folder));
         qputenv(name, QFile::encodeName(folder));
     }
+    // Windows made without a history path record there: a file of this process's own, not the
+    // build folder's shared one that ctest names (two GUI tests at once would write into it).
+    qputenv("AIRBENCH_HISTORY_DB",
+            QFile::encodeName(sandbox.filePath(QStringLiteral("history.sqlite"))));
     ui::setApplicationIdentity();
     QSettings settings;
     QVERIFY2(settings.fileName().startsWith(sandbox.path()), qPrintable(settings.fileName()));

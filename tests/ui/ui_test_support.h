@@ -13,8 +13,9 @@ class MainWindow;
 
 namespace airbench::test {
 
-// A private XDG config/data/cache folder for this process (QSettings and the user data directory
-// land there, never in the user's own, and never shared with a GUI test running beside it), the
+// A private XDG config/data/cache folder and run history for this process (QSettings, the user
+// data directory and $AIRBENCH_HISTORY_DB land there, never in the user's own, and never shared
+// with a GUI test running beside it), the
 // application names main.cpp sets, cleared settings, one LibTorch thread. Call first in
 // initTestCase(); it fails the test when the folder cannot be made.
 void setUpGuiTests();
