@@ -81,6 +81,23 @@ function(split_entry term_out desc_out line column)
     set(${desc_out} "${desc}" PARENT_SCOPE)
 endfunction()
 
+# parse_help's pending entry (`term`, `desc`) appended to its section's roff as a .TP item, then
+# cleared. A subcommand's own -h/--help row is left out (the page says it once). A macro: it
+# writes roff_<section> and term in parse_help's scope.
+macro(flush_entry)
+    if(NOT term STREQUAL "")
+        if(NOT (term MATCHES "^-h, ?--help$" AND NOT prefix STREQUAL "top"))
+            if(desc STREQUAL "<none>")
+                set(desc "")
+            endif()
+            roff_term(t "${term}")
+            roff_text(d "${desc}")
+            string(APPEND roff_${section} ".TP\n${t}\n${d}\n")
+        endif()
+        set(term "")
+    endif()
+endmacro()
+
 # Parses one --help text into variables of the caller's scope: <prefix>_DESCRIPTION,
 # <prefix>_USAGE, <prefix>_SUBCOMMANDS, and <prefix>_SECTIONS (titles, in order) with, for
 # section i, <prefix>_KIND_<i> ("entries" or "text") and <prefix>_ROFF_<i> (its body as roff;
@@ -123,16 +140,8 @@ function(parse_help prefix text)
             set(title "${CMAKE_MATCH_1}")
         endif()
         # A finished entry: flush it (before a new row, a header, an unindented line).
-        if(NOT term STREQUAL "" AND (header OR line MATCHES "^  ?[^ ]" OR line MATCHES "^[^ ]"))
-            if(NOT (term MATCHES "^-h, ?--help$" AND NOT prefix STREQUAL "top"))
-                if(desc STREQUAL "<none>")
-                    set(desc "")
-                endif()
-                roff_term(t "${term}")
-                roff_text(d "${desc}")
-                string(APPEND roff_${section} ".TP\n${t}\n${d}\n")
-            endif()
-            set(term "")
+        if(header OR line MATCHES "^  ?[^ ]" OR line MATCHES "^[^ ]")
+            flush_entry()
         endif()
 
         if(header)
@@ -178,14 +187,7 @@ function(parse_help prefix text)
             endif()
         endif()
     endforeach()
-    if(NOT term STREQUAL "" AND NOT (term MATCHES "^-h, ?--help$" AND NOT prefix STREQUAL "top"))
-        if(desc STREQUAL "<none>")
-            set(desc "")
-        endif()
-        roff_term(t "${term}")
-        roff_text(d "${desc}")
-        string(APPEND roff_${section} ".TP\n${t}\n${d}\n")
-    endif()
+    flush_entry()
 
     string(STRIP "${description}" description)
     set(${prefix}_DESCRIPTION "${description}" PARENT_SCOPE)
