@@ -39,6 +39,11 @@ public slots:
 protected:
     // Fits the axes to the data (called while following).
     virtual void fitView() = 0;
+    // The keys and values every graph with data spans; false when none has any.
+    bool dataRange(QCPRange& keys, QCPRange& values) const;
+    // The loss curves' view: steps from 0, losses with a 5% margin, never below 0 (0..100 by
+    // 0..2.5 without data).
+    void fitLossView();
     // Call after adding points: refits while following, and replots once per event-loop pass.
     void dataChanged();
     // The legend shows once the session has a run.

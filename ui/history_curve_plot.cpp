@@ -102,31 +102,12 @@ void HistoryCurvePlot::rebuild() {
 }
 
 void HistoryCurvePlot::fitView() {
-    bool found = false;
-    QCPRange keys, values;
-    for (int i = 0; i < graphCount(); ++i) {
-        bool ok = false;
-        const QCPRange k = graph(i)->getKeyRange(ok);
-        if (!ok) {
-            continue;
-        }
-        const QCPRange v = graph(i)->getValueRange(ok);
-        keys = found ? QCPRange(qMin(keys.lower, k.lower), qMax(keys.upper, k.upper)) : k;
-        values = found ? QCPRange(qMin(values.lower, v.lower), qMax(values.upper, v.upper)) : v;
-        found = true;
-    }
     if (kind_ == Kind::Loss) {
-        if (!found) {
-            xAxis->setRange(0, 100);
-            yAxis->setRange(0, 2.5);
-            return;
-        }
-        xAxis->setRange(qMin(0.0, keys.lower), qMax(keys.upper, keys.lower + 1));
-        const double margin = qMax(0.05 * values.size(), 0.01);
-        yAxis->setRange(qMax(0.0, values.lower - margin), values.upper + margin);
+        fitLossView();
         return;
     }
-    if (!found) {
+    QCPRange keys, values;
+    if (!dataRange(keys, values)) {
         xAxis->setRange(0.5, 1.5);
         yAxis->setRange(0, 100);
         return;

@@ -54,27 +54,7 @@ void LossPlot::appendSteps(int id, int first, int count) {
 }
 
 void LossPlot::fitView() {
-    bool found = false;
-    QCPRange keys, values;
-    for (QCPGraph* graph : std::as_const(graphs_)) {
-        bool ok = false;
-        const QCPRange k = graph->getKeyRange(ok);
-        if (!ok) {
-            continue;
-        }
-        const QCPRange v = graph->getValueRange(ok);
-        keys = found ? QCPRange(qMin(keys.lower, k.lower), qMax(keys.upper, k.upper)) : k;
-        values = found ? QCPRange(qMin(values.lower, v.lower), qMax(values.upper, v.upper)) : v;
-        found = true;
-    }
-    if (!found) {
-        xAxis->setRange(0, 100);
-        yAxis->setRange(0, 2.5);
-        return;
-    }
-    xAxis->setRange(qMin(0.0, keys.lower), qMax(keys.upper, keys.lower + 1));
-    const double margin = qMax(0.05 * values.size(), 0.01);
-    yAxis->setRange(qMax(0.0, values.lower - margin), values.upper + margin);
+    fitLossView();
 }
 
 }  // namespace airbench::ui
