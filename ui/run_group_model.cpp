@@ -35,8 +35,14 @@ bool RunGroupModel::reload() {
             return false;
         }
     }
+    std::vector<QString> descriptions;
+    descriptions.reserve(fresh.size());
+    for (const history::RunGroup& g : fresh) {
+        descriptions.push_back(describeConfiguration(g.configKey));
+    }
     beginResetModel();
     groups_ = std::move(fresh);
+    descriptions_ = std::move(descriptions);
     endResetModel();
     return true;
 }
@@ -141,7 +147,7 @@ QVariant RunGroupModel::data(const QModelIndex& index, int role) const {
         case RecipeColumn:
             return QString::fromStdString(g.recipe);
         case ConfigurationColumn:
-            return describeConfiguration(g.configKey);
+            return descriptions_[static_cast<size_t>(index.row())];
         case RunsColumn:
             return static_cast<int>(g.runIds.size());
         case FinishedColumn:

@@ -56,6 +56,9 @@ private:
     history::Database* db_;
     history::RunFilter filter_;
     std::vector<history::RunGroup> groups_;
+    // describeConfiguration() of each group, made at reload: data() runs on every paint and every
+    // sort comparison, too often to parse JSON.
+    std::vector<QString> descriptions_;
     QString error_;
 };
 
