@@ -160,10 +160,10 @@ private Q_SLOTS:
         QVERIFY(scores.open(QIODevice::ReadOnly));
         QCOMPARE(QString::fromUtf8(scores.readAll()).count('\n'), 2 + 512);
 
-        // Errors name what is wrong: a run without a network, a file that is no model.
+        // Errors name what is wrong: a run not in the history, a file that is no model.
         r = runCli({"evaluate", "--run", "7", "--db", db});
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains("run #7"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("run #7 is not in"), qPrintable(r.err));
         QFile junk(tmp.path() + "/junk.pt");
         QVERIFY(junk.open(QIODevice::WriteOnly));
         junk.write("not a model");

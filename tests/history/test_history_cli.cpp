@@ -190,6 +190,13 @@ private Q_SLOTS:
         QCOMPARE(run.status, RunStatus::Cancelled);
         QVERIFY(run.epochsDone >= 1 && run.epochsDone < 30);
         QVERIFY(!run.finishedAt.empty());
+
+        // It kept no network (no --save-model): evaluate says so, not "not in the history".
+        const Result r = runCli({"evaluate", "--run", QString::number(run.id), "--db",
+                                 QString::fromStdString(db), "--data", data});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("run #%1 kept no network").arg(run.id)),
+                 qPrintable(r.err));
     }
 
     void badDatabaseFailsBeforeTraining() {
