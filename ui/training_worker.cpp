@@ -10,8 +10,6 @@
 #include <airbench/run_recorder.h>
 
 #include <QDir>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 #include <exception>
 #include <optional>
@@ -19,52 +17,37 @@
 namespace airbench::ui {
 namespace {
 
-// The configuration a run records: what `airbench train --json` calls "config" (the resolved
-// recipe, dataset, mask, device, ...), so that GUI and CLI runs of one setting group together.
-// The recipe's JSON text is extended as text: a round trip through QJsonDocument would turn its
-// 8.0 into 8 and give the GUI's runs another group key than the CLI's.
-std::string batchConfigJson(const Recipe& recipe, const Dataset& data, const std::string& hash,
-                            int64_t trainExamples, int64_t testExamples, const Mask* mask,
-                            int64_t maskExamples, const Device& device, const RunSettings& s) {
-    QJsonObject extra;
-    extra.insert(QStringLiteral("dataset"),
-                 QJsonObject{{QStringLiteral("name"), QString::fromStdString(data.name)},
-                             {QStringLiteral("path"), QString::fromStdString(data.path)},
-                             {QStringLiteral("hash"), QString::fromStdString(hash)},
-                             {QStringLiteral("train_examples"), qint64(trainExamples)},
-                             {QStringLiteral("test_examples"), qint64(testExamples)}});
+// What the runs of this request train on, as `airbench train` describes it (runConfigJson), so
+// that GUI and CLI runs of one setting record one configuration.
+RunSetting runSettingOf(const Dataset& data, const std::string& hash, int64_t trainExamples,
+                        int64_t testExamples, const Mask* mask, int64_t maskExamples,
+                        const Device& device, const RunSettings& s) {
+    RunSetting setting;
+    setting.datasetName = data.name;
+    setting.datasetPath = data.path;
+    setting.datasetHash = hash;
+    setting.trainExamples = trainExamples;
+    setting.testExamples = testExamples;
     if (mask) {
-        extra.insert(QStringLiteral("mask"),
-                     QJsonObject{{QStringLiteral("name"), QString::fromStdString(mask->name())},
-                                 {QStringLiteral("hash"), QString::fromStdString(mask->hash())},
-                                 {QStringLiteral("examples"), qint64(maskExamples)}});
+        setting.masked = true;
+        setting.maskName = mask->name();
+        setting.maskHash = mask->hash();
+        setting.maskExamples = maskExamples;
     }
-    extra.insert(QStringLiteral("device"), QString::fromStdString(describeDevice(device)));
-    extra.insert(QStringLiteral("libtorch"), QString::fromStdString(libtorchVersion()));
-    extra.insert(QStringLiteral("runs"), s.runs);
-    extra.insert(QStringLiteral("compiled"), s.options.compiled);
-    extra.insert(QStringLiteral("warmup"), device.isCuda());  // as the CLI's --warmup auto
-    std::string json = recipeConfigJson(recipe);
-    const QByteArray fields = QJsonDocument(extra).toJson(QJsonDocument::Compact);
-    // "{...}" + "{extra}" -> "{..., extra}"; "seed" is added per run.
-    json.pop_back();
-    json += ',';
-    json.append(fields.constData() + 1, static_cast<size_t>(fields.size() - 2));
-    json += '}';
-    return json;
+    setting.device = describeDevice(device);
+    setting.runs = s.runs;
+    setting.compiled = s.options.compiled;
+    setting.warmup = device.isCuda();  // as the CLI's --warmup auto
+    return setting;
 }
 
-history::RunRecord historyRecordOf(const std::string& batchConfig, const Recipe& recipe,
-                                   const Dataset& data, const std::string& hash, const Mask* mask,
-                                   const std::string& device, uint64_t seed) {
+history::RunRecord historyRecordOf(const Recipe& recipe, const RunSetting& setting,
+                                   const Mask* mask, const std::string& device, uint64_t seed) {
     history::RunRecord r;
     r.recipe = recipe.name;
-    std::string config = batchConfig;
-    config.pop_back();
-    config += ",\"seed\":" + std::to_string(seed) + "}";
-    r.configJson = std::move(config);
-    r.datasetName = data.name;
-    r.datasetHash = hash;
+    r.configJson = runConfigJson(recipe, setting, seed);
+    r.datasetName = setting.datasetName;
+    r.datasetHash = setting.datasetHash;
     if (mask) {
         r.maskName = mask->name();
         r.maskHash = mask->hash();
@@ -183,13 +166,12 @@ void TrainingWorker::run(const TrainRequest& request) {
 
         // The run history: this thread's own connection (one per thread, history.h).
         std::optional<history::Database> runHistory;
-        std::string batchConfig;
+        const RunSetting setting =
+            runSettingOf(data, options.datasetHash, train.size(), test.size(), request.mask.get(),
+                         trainLoader.size(), device, settings);
         if (!request.historyPath.isEmpty()) {
             try {
                 runHistory.emplace(request.historyPath.toStdString());
-                batchConfig =
-                    batchConfigJson(recipe, data, options.datasetHash, train.size(), test.size(),
-                                    request.mask.get(), trainLoader.size(), device, settings);
             } catch (const std::exception& e) {
                 runHistory.reset();
                 emit note(-1, tr("run history: not recording: %1").arg(e.what()));
@@ -213,11 +195,10 @@ void TrainingWorker::run(const TrainRequest& request) {
             // (the recorder forwards it to the observer as a note).
             std::optional<history::RunRecorder> recorder;
             if (runHistory) {
-                recorder.emplace(
-                    *runHistory,
-                    historyRecordOf(batchConfig, recipe, data, options.datasetHash,
-                                    request.mask.get(), deviceText.toStdString(), options.seed),
-                    &observer);
+                recorder.emplace(*runHistory,
+                                 historyRecordOf(recipe, setting, request.mask.get(),
+                                                 deviceText.toStdString(), options.seed),
+                                 &observer);
                 observer.setHistoryId(recorder->runId());
             }
             TrainObserver* watching =

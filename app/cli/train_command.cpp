@@ -215,24 +215,22 @@ int runTrain(const TrainCommandOptions& o) {
         warmup(recipe, trainLoader, options, 2 * std::max<int64_t>(1, plan.stepsPerEpoch));
     }
 
-    nlohmann::json config = nlohmann::json::parse(recipeConfigJson(recipe));
-    config["dataset"] = {{"name", dataset.name},
-                         {"path", dataset.path},
-                         {"hash", dataset.hash},
-                         {"train_examples", dataset.train.size()},
-                         {"test_examples", dataset.test.size()}};
-    if (!o.maskPath.empty()) {
-        config["mask"] = {{"path", o.maskPath},
-                          {"name", maskName},
-                          {"hash", maskHash},
-                          {"examples", trainLoader.size()}};
-    }
-    config["device"] = describeDevice(device);
-    config["libtorch"] = libtorchVersion();
-    config["runs"] = o.runs;
-    config["seed"] = o.seed;
-    config["compiled"] = o.compiled;
-    config["warmup"] = doWarmup;
+    RunSetting setting;
+    setting.datasetName = dataset.name;
+    setting.datasetPath = dataset.path;
+    setting.datasetHash = dataset.hash;
+    setting.trainExamples = dataset.train.size();
+    setting.testExamples = dataset.test.size();
+    setting.masked = !o.maskPath.empty();
+    setting.maskPath = o.maskPath;
+    setting.maskName = maskName;
+    setting.maskHash = maskHash;
+    setting.maskExamples = trainLoader.size();
+    setting.device = describeDevice(device);
+    setting.runs = o.runs;
+    setting.compiled = o.compiled;
+    setting.warmup = doWarmup;
+    const nlohmann::json config = nlohmann::json::parse(runConfigJson(recipe, setting, o.seed));
 
     std::printf("%5s %6s %11s %10s %8s %12s %9s\n", "run", "epoch", "train_loss", "train_acc",
                 "val_acc", "tta_val_acc", "time_s");

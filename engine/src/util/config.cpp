@@ -1,4 +1,5 @@
 #include <airbench/config.h>
+#include <airbench/device.h>
 
 #include <nlohmann/json.hpp>
 
@@ -20,7 +21,9 @@ std::string blockName(BlockKind block) {
     return block == BlockKind::TwoConv ? "2-conv" : "3-conv-residual";
 }
 
-std::string recipeConfigJson(const Recipe& r) {
+namespace {
+
+nlohmann::json recipeJson(const Recipe& r) {
     const Hyperparameters& h = r.hyp;
     const NetworkSpec& n = r.network;
     nlohmann::json j;
@@ -49,6 +52,34 @@ std::string recipeConfigJson(const Recipe& r) {
     j["batchnorm_eps"] = n.batchNormEps;
     j["head"] = n.head == HeadKind::ScaledByNinth ? "linear/9" : "unit-std/width";
     j["whitening_bias_init"] = n.whiteningBias == WhiteningBiasInit::Zero ? "zero" : "uniform";
+    return j;
+}
+
+}  // namespace
+
+std::string recipeConfigJson(const Recipe& recipe) {
+    return recipeJson(recipe).dump();
+}
+
+std::string runConfigJson(const Recipe& recipe, const RunSetting& s, uint64_t seed) {
+    nlohmann::json j = recipeJson(recipe);
+    j["dataset"] = {{"name", s.datasetName},
+                    {"path", s.datasetPath},
+                    {"hash", s.datasetHash},
+                    {"train_examples", s.trainExamples},
+                    {"test_examples", s.testExamples}};
+    if (s.masked) {
+        j["mask"] = {{"name", s.maskName}, {"hash", s.maskHash}, {"examples", s.maskExamples}};
+        if (!s.maskPath.empty()) {
+            j["mask"]["path"] = s.maskPath;
+        }
+    }
+    j["device"] = s.device;
+    j["libtorch"] = libtorchVersion();
+    j["runs"] = s.runs;
+    j["seed"] = seed;
+    j["compiled"] = s.compiled;
+    j["warmup"] = s.warmup;
     return j.dump();
 }
 
