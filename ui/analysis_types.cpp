@@ -23,17 +23,18 @@ QString DataContext::className(int64_t c) const {
     return QStringLiteral("?");
 }
 
+int64_t usedCount(int64_t subset, int64_t all) {
+    return subset > 0 ? std::min(subset, all) : all;
+}
+
 DataContext makeDataContext(DatasetPtr dataset, int64_t trainSubset, int64_t testSubset) {
     DataContext c;
     if (!dataset) {
         return c;
     }
     const Dataset& d = *dataset;
-    auto used = [](int64_t subset, int64_t all) {
-        return subset > 0 ? std::min(subset, all) : all;
-    };
-    c.trainCount = used(trainSubset, d.train.size());
-    c.testCount = used(testSubset, d.test.size());
+    c.trainCount = usedCount(trainSubset, d.train.size());
+    c.testCount = usedCount(testSubset, d.test.size());
     // The training worker's rule: a subset has the hash of its own examples.
     const bool whole = c.trainCount == d.train.size() && c.testCount == d.test.size();
     c.hash =

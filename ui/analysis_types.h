@@ -51,6 +51,10 @@ struct DataContext {
     }
 };
 
+// How many examples of a split of `all` a subset setting uses: the first `subset` (as the dataset
+// panel and `airbench train --train-subset` give it), or all of them when it is not positive.
+int64_t usedCount(int64_t subset, int64_t all);
+
 // `trainSubset` / `testSubset` as the dataset panel gives them (-1: the whole split).
 DataContext makeDataContext(DatasetPtr dataset, int64_t trainSubset, int64_t testSubset);
 

@@ -491,10 +491,9 @@ void MainWindow::updateDataContext() {
     if (!data) {
         return;
     }
-    auto used = [](int64_t subset, int64_t all) { return subset > 0 ? qMin(subset, all) : all; };
     if (context_.dataset == data &&
-        context_.trainCount == used(dataset_->trainSubset(), data->train.size()) &&
-        context_.testCount == used(dataset_->testSubset(), data->test.size())) {
+        context_.trainCount == usedCount(dataset_->trainSubset(), data->train.size()) &&
+        context_.testCount == usedCount(dataset_->testSubset(), data->test.size())) {
         return;
     }
     context_ = makeDataContext(data, dataset_->trainSubset(), dataset_->testSubset());
@@ -545,13 +544,14 @@ void MainWindow::startTrainingWith(const MaskPtr& mask) {
             request.networksDir = networksFolder();
         }
     }
-    writeSettings();      // the configuration of the last run survives a crash
-    updateDataContext();  // masks and scores refer to the examples this run uses
+    writeSettings();                      // the configuration of the last run survives a crash
+    updateDataContext();                  // masks and scores refer to the examples this run uses
+    request.datasetHash = context_.hash;  // hashed there once; the worker need not again
 
     const Dataset& data = *request.dataset;
     const QLocale locale;
     auto used = [&](int64_t subset, int64_t all) {
-        return locale.toString(static_cast<qlonglong>(subset > 0 ? qMin(subset, all) : all));
+        return locale.toString(static_cast<qlonglong>(usedCount(subset, all)));
     };
     if (!log_->document()->isEmpty()) {
         log_->appendLine(QString());

@@ -141,7 +141,9 @@ void TrainingWorker::run(const TrainRequest& request) {
             request.testSubset > 0 ? data.test.head(request.testSubset) : ImageSet{};
         const ImageSet& train = request.trainSubset > 0 ? trainImages : data.train;
         const ImageSet& test = request.testSubset > 0 ? testImages : data.test;
-        options.datasetHash = subset ? computeDatasetHash(train, test) : data.hash;
+        options.datasetHash = !request.datasetHash.empty() ? request.datasetHash
+                              : subset                     ? computeDatasetHash(train, test)
+                                                           : data.hash;
         if (!data.normalizationNote.empty()) {
             emit note(-1, QString::fromStdString(data.normalizationNote));
         }

@@ -33,6 +33,9 @@ struct TrainRequest {
     // Train on these examples of the training set only (null: all of them). The mask must have
     // been made for the training set in use (its size and dataset hash).
     MaskPtr mask;
+    // The hash of the examples in use (DataContext::hash), when the caller has it; empty: the
+    // worker computes it (SHA-256 over the subset's pixels).
+    std::string datasetHash;
     // Record every run in this run-history database (see history/README.md); empty: do not.
     QString historyPath;
     // With historyPath: save each finished run's network here (run-<history id>.pt) and register
