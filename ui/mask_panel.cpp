@@ -187,10 +187,14 @@ QString MaskPanel::message() const {
     return message_->text();
 }
 
+const DataContext& MaskPanel::context() const {
+    return model_->context();
+}
+
 void MaskPanel::setContext(const DataContext& context) {
-    const bool sameClasses = context_.valid() && context.valid() &&
-                             context_.dataset->classNames == context.dataset->classNames;
-    context_ = context;
+    const DataContext& before = model_->context();
+    const bool sameClasses = before.valid() && context.valid() &&
+                             before.dataset->classNames == context.dataset->classNames;
     model_->setContext(context);
     if (!sameClasses) {
         classes_->clear();
@@ -241,7 +245,7 @@ QString MaskPanel::withName(const QString& name, const QString& fallback) const 
 
 int MaskPanel::addMask(Mask mask) {
     if (mask.datasetHash().empty() && model_->applies(mask)) {
-        mask.setDatasetHash(context_.hash);
+        mask.setDatasetHash(context().hash);
     }
     const int row = model_->addMask(std::move(mask));
     setCurrentRow(row);
@@ -254,11 +258,11 @@ int MaskPanel::addMask(Mask mask) {
 }
 
 int MaskPanel::createFromQuantile(double fraction, bool lowest, const QString& name) {
-    if (!context_.valid()) {
+    if (!context().valid()) {
         fail(tr("No dataset is loaded."));
         return -1;
     }
-    if (static_cast<int64_t>(scoreValues_.size()) != context_.trainCount) {
+    if (static_cast<int64_t>(scoreValues_.size()) != context().trainCount) {
         fail(
             tr("A quantile mask needs scores of the training set in use: score it first "
                "(Scores tab)."));
@@ -284,15 +288,15 @@ int MaskPanel::createFromQuantile(double fraction, bool lowest, const QString& n
 }
 
 int MaskPanel::createRandom(double fraction, uint64_t seed, const QString& name) {
-    if (!context_.valid()) {
+    if (!context().valid()) {
         fail(tr("No dataset is loaded."));
         return -1;
     }
     try {
         const QString fallback =
             tr("random %1% (seed %2)").arg(100 * fraction, 0, 'g', 3).arg(seed);
-        Mask m =
-            maskRandom(context_.trainCount, fraction, seed, withName(name, fallback).toStdString());
+        Mask m = maskRandom(context().trainCount, fraction, seed,
+                            withName(name, fallback).toStdString());
         return addMask(std::move(m));
     } catch (const std::exception& e) {
         fail(QString::fromStdString(e.what()));
@@ -301,7 +305,7 @@ int MaskPanel::createRandom(double fraction, uint64_t seed, const QString& name)
 }
 
 int MaskPanel::createFromClasses(const std::set<int64_t>& classes, const QString& name) {
-    if (!context_.valid()) {
+    if (!context().valid()) {
         fail(tr("No dataset is loaded."));
         return -1;
     }
@@ -311,11 +315,11 @@ int MaskPanel::createFromClasses(const std::set<int64_t>& classes, const QString
     }
     QStringList names;
     for (int64_t c : classes) {
-        names << context_.className(c);
+        names << context().className(c);
     }
     try {
         Mask m = maskFromClasses(
-            context_.labels(Split::Train), classes,
+            context().labels(Split::Train), classes,
             withName(name, tr("classes %1").arg(names.join(QStringLiteral(", ")))).toStdString());
         return addMask(std::move(m));
     } catch (const std::exception& e) {
@@ -325,7 +329,7 @@ int MaskPanel::createFromClasses(const std::set<int64_t>& classes, const QString
 }
 
 int MaskPanel::createFromSelection(const QString& name) {
-    if (!context_.valid()) {
+    if (!context().valid()) {
         fail(tr("No dataset is loaded."));
         return -1;
     }
@@ -336,7 +340,7 @@ int MaskPanel::createFromSelection(const QString& name) {
     }
     try {
         Mask m = maskFromIndices(
-            context_.trainCount, selected,
+            context().trainCount, selected,
             withName(name, tr("selection of %1").arg(selected.size())).toStdString());
         return addMask(std::move(m));
     } catch (const std::exception& e) {
@@ -375,10 +379,7 @@ int MaskPanel::combine(int first, Operation operation, int second) {
                 name = tr("not %1").arg(an);
                 break;
         }
-        m.setName(name.toStdString());
-        if (m.datasetHash().empty()) {
-            m.setDatasetHash(a->datasetHash());
-        }
+        m.setName(name.toStdString());  // the engine's operations keep a's dataset hash
         return addMask(std::move(m));
     } catch (const std::exception& e) {
         fail(QString::fromStdString(e.what()));
@@ -387,7 +388,7 @@ int MaskPanel::combine(int first, Operation operation, int second) {
 }
 
 int MaskPanel::loadFile(const QString& path) {
-    if (!context_.valid()) {
+    if (!context().valid()) {
         fail(tr("Load a dataset before loading a mask."));
         return -1;
     }
@@ -395,12 +396,11 @@ int MaskPanel::loadFile(const QString& path) {
         if (looksLikeJson(path)) {
             // The engine refuses a mask of other examples, and a corrupted file, with a message
             // that names the file.
-            return addMask(Mask::load(path.toStdString(), context_.hash, context_.trainCount));
+            return addMask(Mask::load(path.toStdString(), context().hash, context().trainCount));
         }
-        Mask m = maskFromIndexFile(path.toStdString(), context_.trainCount);
+        Mask m = maskFromIndexFile(path.toStdString(), context().trainCount);
         m.setName(QFileInfo(path).completeBaseName().toStdString());
-        m.setDatasetHash(context_.hash);
-        return addMask(std::move(m));
+        return addMask(std::move(m));  // which gives it the data's hash
     } catch (const std::exception& e) {
         fail(QString::fromStdString(e.what()));
         return -1;
@@ -502,7 +502,7 @@ void MaskPanel::trainOnCurrent() {
                 "%3.")
                  .arg(QString::fromStdString(m->name()))
                  .arg(m->size())
-                 .arg(context_.trainCount));
+                 .arg(context().trainCount));
         return;
     }
     if (m->count() == 0) {
@@ -543,12 +543,12 @@ void MaskPanel::updateChart() {
         return;
     }
     QStringList names;
-    for (int c = 0; c < context_.classes(); ++c) {
-        names << context_.className(c);
+    for (int c = 0; c < context().classes(); ++c) {
+        names << context().className(c);
     }
     const std::vector<int64_t> all =
-        Mask::all(context_.trainCount)
-            .classCounts(context_.labels(Split::Train), context_.classes());
+        Mask::all(context().trainCount)
+            .classCounts(context().labels(Split::Train), context().classes());
     chart_->setCounts(
         tr("%1: %2 kept").arg(name, QLocale().toString(static_cast<qlonglong>(m->count()))),
         model_->classCounts(row), all, names);

@@ -91,6 +91,8 @@ signals:
     void masksChanged();
 
 private:
+    // The data the masks are for: the model's (one copy of it).
+    const DataContext& context() const;
     void showMessage(const QString& text, bool error = false);
     void fail(const QString& message);
     void updateChart();
@@ -98,7 +100,6 @@ private:
     QString withName(const QString& name, const QString& fallback) const;
 
     MaskListModel* model_;
-    DataContext context_;
     std::vector<float> scoreValues_;
     QString scoreName_;
     std::function<std::vector<int64_t>()> selection_;
