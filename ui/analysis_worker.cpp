@@ -121,10 +121,20 @@ private:
 
 AnalysisWorker::AnalysisWorker(std::shared_ptr<std::atomic<bool>> stop) : stop_(std::move(stop)) {}
 
-void AnalysisWorker::scoreWithModel(const TrainedModelPtr& model, int ttaLevel) {
-    emit started(AnalysisJob::ScoreWithModel,
-                 tr("Scoring the training set with %1").arg(model->label()));
+template <typename Body>
+void AnalysisWorker::runJob(AnalysisJob job, const QString& what, Body&& body) {
+    emit started(job, what);
     try {
+        body();
+    } catch (const std::exception& e) {
+        emit failed(job, QString::fromStdString(e.what()));
+    }
+    emit finished(job);
+}
+
+void AnalysisWorker::scoreWithModel(const TrainedModelPtr& model, int ttaLevel) {
+    const QString what = tr("Scoring the training set with %1").arg(model->label());
+    runJob(AnalysisJob::ScoreWithModel, what, [&] {
         const SplitImages train(model->context, Split::Train);
         emit progress(AnalysisJob::ScoreWithModel,
                       tr("inference on %1 training images").arg(train.images->size()), 0);
@@ -137,31 +147,24 @@ void AnalysisWorker::scoreWithModel(const TrainedModelPtr& model, int ttaLevel) 
         }
         emit progress(AnalysisJob::ScoreWithModel, QString(), 1);
         emit scoresReady(table);
-    } catch (const std::exception& e) {
-        emit failed(AnalysisJob::ScoreWithModel, QString::fromStdString(e.what()));
-    }
-    emit finished(AnalysisJob::ScoreWithModel);
+    });
 }
 
 void AnalysisWorker::inferTestSet(const TrainedModelPtr& model) {
-    emit started(AnalysisJob::InferTestSet,
-                 tr("Inferring the test set with %1").arg(model->label()));
-    try {
+    const QString what = tr("Inferring the test set with %1").arg(model->label());
+    runJob(AnalysisJob::InferTestSet, what, [&] {
         const SplitImages test(model->context, Split::Test);
         const CifarLoader loader = makeTestLoader(*test.images, model->model.device());
         ExampleScores scores = airbench::scoreModel(model->model, loader, model->ttaLevel);
         describeTraining(scores.provenance, *model);
         emit testPredictionsReady(tableOf(std::move(scores), *model, Split::Test));
-    } catch (const std::exception& e) {
-        emit failed(AnalysisJob::InferTestSet, QString::fromStdString(e.what()));
-    }
-    emit finished(AnalysisJob::InferTestSet);
+    });
 }
 
 void AnalysisWorker::scoreTrainingSet(const ScoringRequest& request) {
     const int networks = std::max(1, request.runs) * (request.folds >= 2 ? request.folds : 1);
-    emit started(AnalysisJob::ScoringJob, tr("Scoring job: %1 network(s)").arg(networks));
-    try {
+    const QString what = tr("Scoring job: %1 network(s)").arg(networks);
+    runJob(AnalysisJob::ScoringJob, what, [&] {
         const Recipe& recipe = findRecipe(request.settings.recipe);
         const Device device = resolveDevice(request.settings.device);
         const SplitImages train(request.context, Split::Train);
@@ -182,23 +185,20 @@ void AnalysisWorker::scoreTrainingSet(const ScoringRequest& request) {
         table.source = tr("scoring job");
         emit progress(AnalysisJob::ScoringJob, QString(), 1);
         emit scoresReady(table);
-    } catch (const std::exception& e) {
-        emit failed(AnalysisJob::ScoringJob, QString::fromStdString(e.what()));
-    }
-    emit finished(AnalysisJob::ScoringJob);
+    });
 }
 
 void AnalysisWorker::runSelection(const SelectionRequest& request) {
-    emit started(AnalysisJob::Selection,
-                 tr("Selection experiment: keep %1% by %2, %3 runs per arm")
-                     .arg(100 * request.options.keep, 0, 'g', 3)
-                     .arg(QString::fromStdString(scoreName(request.options.score)))
-                     .arg(request.options.runs));
-    try {
+    const QString what = tr("Selection experiment: keep %1% by %2, %3 runs per arm")
+                             .arg(100 * request.options.keep, 0, 'g', 3)
+                             .arg(QString::fromStdString(scoreName(request.options.score)))
+                             .arg(request.options.runs);
+    runJob(AnalysisJob::Selection, what, [&] {
         const Recipe& recipe = findRecipe(request.settings.recipe);
         const Device device = resolveDevice(request.settings.device);
         const DataContext& c = request.context;
-        // The loaded dataset itself when nothing is cut (CIFAR-10's splits are 184 MB to copy).
+        // The loaded dataset itself when nothing is cut (CIFAR-10's splits are 184 MB to
+        // copy).
         const bool whole = c.count(Split::Train) == c.images(Split::Train).size() &&
                            c.count(Split::Test) == c.images(Split::Test).size();
         Dataset cut;
@@ -221,10 +221,7 @@ void AnalysisWorker::runSelection(const SelectionRequest& request) {
         result->selection.setDatasetHash(c.hash);
         emit progress(AnalysisJob::Selection, QString(), 1);
         emit selectionReady(result, c);
-    } catch (const std::exception& e) {
-        emit failed(AnalysisJob::Selection, QString::fromStdString(e.what()));
-    }
-    emit finished(AnalysisJob::Selection);
+    });
 }
 
 }  // namespace airbench::ui

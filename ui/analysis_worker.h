@@ -57,6 +57,10 @@ signals:
 
 private:
     class Observer;
+    // Every job's frame: started, then its result or failed (an exception's message), then
+    // finished.
+    template <typename Body>
+    void runJob(AnalysisJob job, const QString& what, Body&& body);
     std::shared_ptr<std::atomic<bool>> stop_;
 };
 
