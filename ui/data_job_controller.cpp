@@ -132,29 +132,14 @@ void DataJobController::onItems(qint64 done, qint64 total) {
     emit progressChanged();
 }
 
-void DataJobController::onFetchFinished() {
-    dataio::DatasetFetchJob* job = fetchJob_;
-    if (!job) {
-        return;
-    }
+template <typename Job, typename Succeeded>
+void DataJobController::finishFrom(Job* job, Succeeded succeeded) {
     switch (job->state()) {
-        case dataio::DatasetFetchJob::State::Succeeded: {
-            datasetPath_ = job->target();
-            const dataio::DatasetSummary& d = job->dataset();
-            if (job->alreadyPresent()) {
-                resultText_ = tr("CIFAR-10 is already in %1.").arg(datasetPath_);
-            } else {
-                const QLocale locale;
-                resultText_ =
-                    tr("Installed %1 (%2 train / %3 test images) in %4.")
-                        .arg(QString::fromStdString(d.name),
-                             locale.toString(static_cast<qlonglong>(d.trainExamples)),
-                             locale.toString(static_cast<qlonglong>(d.testExamples)), datasetPath_);
-            }
+        case Job::State::Succeeded:
+            succeeded(*job);
             end(State::Succeeded);
             break;
-        }
-        case dataio::DatasetFetchJob::State::Cancelled:
+        case Job::State::Cancelled:
             end(State::Cancelled);
             break;
         default:
@@ -165,37 +150,44 @@ void DataJobController::onFetchFinished() {
     job->deleteLater();
 }
 
-void DataJobController::onImportFinished() {
-    dataio::ImportJob* job = importJob_;
-    if (!job) {
+void DataJobController::onFetchFinished() {
+    if (!fetchJob_) {
         return;
     }
-    switch (job->state()) {
-        case dataio::ImportJob::State::Succeeded: {
-            const dataio::ImportResult& r = job->result();
-            datasetPath_ = QString::fromStdString(r.dataset.path);
-            const QLocale locale;
-            resultText_ = tr("Imported %1 (%2 train / %3 test images, %4 classes)%5: %6")
-                              .arg(QString::fromStdString(r.dataset.name),
-                                   locale.toString(static_cast<qlonglong>(r.dataset.trainExamples)),
-                                   locale.toString(static_cast<qlonglong>(r.dataset.testExamples)))
-                              .arg(r.dataset.classNames.size())
-                              .arg(r.inPlace       ? tr(", used in place")
-                                   : r.reusedCache ? tr(", from the cache")
-                                                   : QString(),
-                                   datasetPath_);
-            end(State::Succeeded);
-            break;
+    finishFrom(fetchJob_.data(), [this](const dataio::DatasetFetchJob& job) {
+        datasetPath_ = job.target();
+        const dataio::DatasetSummary& d = job.dataset();
+        if (job.alreadyPresent()) {
+            resultText_ = tr("CIFAR-10 is already in %1.").arg(datasetPath_);
+            return;
         }
-        case dataio::ImportJob::State::Cancelled:
-            end(State::Cancelled);
-            break;
-        default:
-            error_ = job->errorString();
-            end(State::Failed);
-            break;
+        const QLocale locale;
+        resultText_ =
+            tr("Installed %1 (%2 train / %3 test images) in %4.")
+                .arg(QString::fromStdString(d.name),
+                     locale.toString(static_cast<qlonglong>(d.trainExamples)),
+                     locale.toString(static_cast<qlonglong>(d.testExamples)), datasetPath_);
+    });
+}
+
+void DataJobController::onImportFinished() {
+    if (!importJob_) {
+        return;
     }
-    job->deleteLater();
+    finishFrom(importJob_.data(), [this](const dataio::ImportJob& job) {
+        const dataio::ImportResult& r = job.result();
+        datasetPath_ = QString::fromStdString(r.dataset.path);
+        const QLocale locale;
+        resultText_ = tr("Imported %1 (%2 train / %3 test images, %4 classes)%5: %6")
+                          .arg(QString::fromStdString(r.dataset.name),
+                               locale.toString(static_cast<qlonglong>(r.dataset.trainExamples)),
+                               locale.toString(static_cast<qlonglong>(r.dataset.testExamples)))
+                          .arg(r.dataset.classNames.size())
+                          .arg(r.inPlace       ? tr(", used in place")
+                               : r.reusedCache ? tr(", from the cache")
+                                               : QString(),
+                               datasetPath_);
+    });
 }
 
 void DataJobController::end(State state) {

@@ -79,6 +79,10 @@ private:
     void onItems(qint64 done, qint64 total);
     void onFetchFinished();
     void onImportFinished();
+    // Ends on `job`'s outcome: `succeeded(job)` first when it succeeded, its error when it failed;
+    // then hands the job to deleteLater.
+    template <typename Job, typename Succeeded>
+    void finishFrom(Job* job, Succeeded succeeded);
     void end(State state);
 
     dataio::DatasetFetchJob::Options fetch_;
