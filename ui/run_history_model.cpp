@@ -46,6 +46,25 @@ void RunHistoryModel::setFilter(const history::RunFilter& filter) {
     reload();
 }
 
+namespace {
+
+bool sameNumber(double a, double b) {
+    return a == b || (std::isnan(a) && std::isnan(b));
+}
+
+// Whether anything a run's progress, its end, or the user's editing changes differs (the rest of
+// a record is written once, when the run starts).
+bool sameState(const history::RunRecord& a, const history::RunRecord& b) {
+    return a.updatedAt == b.updatedAt && a.finishedAt == b.finishedAt && a.status == b.status &&
+           a.error == b.error && a.epochsDone == b.epochsDone && a.steps == b.steps &&
+           sameNumber(a.valAccuracy, b.valAccuracy) &&
+           sameNumber(a.ttaValAccuracy, b.ttaValAccuracy) &&
+           sameNumber(a.trainSeconds, b.trainSeconds) && a.tags == b.tags && a.notes == b.notes &&
+           a.messages == b.messages;
+}
+
+}  // namespace
+
 bool RunHistoryModel::reload() {
     std::vector<history::RunRecord> fresh;
     if (db_) {
@@ -60,32 +79,50 @@ bool RunHistoryModel::reload() {
     // Newest first: the usual change is a few new runs on top of the same list.
     if (fresh.size() >= runs_.size() && sameIds(runs_, fresh, fresh.size() - runs_.size())) {
         const size_t added = fresh.size() - runs_.size();
+        // The rows that were already listed and changed (a run training, an edit elsewhere):
+        // only those are announced, in contiguous ranges, so that a poll during a run does not
+        // make the views redraw and re-sort every row.
+        std::vector<std::pair<int, int>> changed;
+        for (size_t i = 0; i < runs_.size(); ++i) {
+            if (!sameState(runs_[i], fresh[added + i])) {
+                const int row = static_cast<int>(added + i);
+                if (!changed.empty() && changed.back().second == row - 1) {
+                    changed.back().second = row;
+                } else {
+                    changed.emplace_back(row, row);
+                }
+            }
+        }
         if (added > 0) {
             beginInsertRows({}, 0, static_cast<int>(added) - 1);
             runs_ = std::move(fresh);
+            indexRows();
             endInsertRows();
         } else {
             runs_ = std::move(fresh);
         }
-        if (!runs_.empty()) {
-            emit dataChanged(index(static_cast<int>(added), 0),
-                             index(rowCount() - 1, ColumnCount - 1));
+        for (const auto& [first, last] : changed) {
+            emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
         }
         return true;
     }
     beginResetModel();
     runs_ = std::move(fresh);
+    indexRows();
     endResetModel();
     return true;
 }
 
-int RunHistoryModel::rowOf(int64_t id) const {
+void RunHistoryModel::indexRows() {
+    rowOfId_.clear();
+    rowOfId_.reserve(static_cast<qsizetype>(runs_.size()));
     for (size_t i = 0; i < runs_.size(); ++i) {
-        if (runs_[i].id == id) {
-            return static_cast<int>(i);
-        }
+        rowOfId_.insert(runs_[i].id, static_cast<int>(i));
     }
-    return -1;
+}
+
+int RunHistoryModel::rowOf(int64_t id) const {
+    return rowOfId_.value(id, -1);
 }
 
 void RunHistoryModel::setRunColors(const QHash<qint64, QColor>& colors) {

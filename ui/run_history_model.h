@@ -83,6 +83,8 @@ private:
     history::Database* db_;
     history::RunFilter filter_;
     std::vector<history::RunRecord> runs_;
+    QHash<qint64, int> rowOfId_;  // rowOf(), rebuilt whenever the rows move
+    void indexRows();
     QHash<qint64, QColor> colors_;
     QString error_;
 };

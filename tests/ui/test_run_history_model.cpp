@@ -235,12 +235,17 @@ private slots:
         QCOMPARE(selected.size(), 1);
         QCOMPARE(selected.first().data(RunHistoryModel::IdRole).toLongLong(), b_);
 
-        // An edit elsewhere updates the row in place.
+        // An edit elsewhere updates that row in place, and only that row.
         other.setNotes(a_, "edited elsewhere");
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         QVERIFY(model.reload());
-        QVERIFY(changed.count() >= 1);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.at(0).at(0).toModelIndex().row(), model.rowOf(a_));
+        QCOMPARE(changed.at(0).at(1).toModelIndex().row(), model.rowOf(a_));
         QCOMPARE(reset.count(), 0);
+        // Nothing changed: nothing announced.
+        QVERIFY(model.reload());
+        QCOMPARE(changed.count(), 1);
         QCOMPARE(cell(model, model.rowOf(a_), RunHistoryModel::NotesColumn),
                  QStringLiteral("edited elsewhere"));
 
