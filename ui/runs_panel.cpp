@@ -367,15 +367,34 @@ void RunsPanel::reloadComparison() {
     if (!stale) {
         return;
     }
+    comparison_->setRuns(detailsOf(comparison_->ids(), /*reportErrors=*/false));
+}
+
+std::vector<history::RunDetails> RunsPanel::detailsOf(const std::vector<int64_t>& ids,
+                                                      bool reportErrors) {
     std::vector<history::RunDetails> runs;
-    for (int64_t id : comparison_->ids()) {
+    for (int64_t id : ids) {
+        // A compared run that has not changed since it was read is not read again (its epochs
+        // and up to 2000 step losses).
+        const int row = model_->rowOf(id);
+        const auto& compared = comparison_->runs();
+        const auto known = std::find_if(compared.begin(), compared.end(), [&](const auto& d) {
+            return d.record.id == id && row >= 0 &&
+                   model_->record(row).updatedAt == d.record.updatedAt;
+        });
+        if (known != compared.end()) {
+            runs.push_back(*known);
+            continue;
+        }
         try {
             runs.push_back(db_->details(id));
-        } catch (const std::exception&) {
-            // deleted meanwhile
+        } catch (const std::exception& e) {
+            if (reportErrors) {  // else: deleted meanwhile
+                say(QString::fromUtf8(e.what()), true);
+            }
         }
     }
-    comparison_->setRuns(std::move(runs));
+    return runs;
 }
 
 std::vector<int64_t> RunsPanel::selectedIds() const {
@@ -451,15 +470,7 @@ void RunsPanel::compareSelected() {
     if (ids == comparison_->ids()) {
         return;
     }
-    std::vector<history::RunDetails> runs;
-    for (int64_t id : ids) {
-        try {
-            runs.push_back(db_->details(id));
-        } catch (const std::exception& e) {
-            say(QString::fromUtf8(e.what()), true);
-        }
-    }
-    comparison_->setRuns(std::move(runs));
+    comparison_->setRuns(detailsOf(ids, /*reportErrors=*/true));
 }
 
 bool RunsPanel::deleteSelected() {

@@ -31,7 +31,8 @@ class QTimer;
 
 namespace airbench::history {
 class Database;
-}
+struct RunDetails;
+}  // namespace airbench::history
 
 namespace airbench::ui {
 
@@ -122,6 +123,8 @@ private:
     void updateCounts();
     void updateOpenNetwork();
     void reloadComparison();
+    // The details of `ids` for the comparison, reusing those it holds that are still current.
+    std::vector<history::RunDetails> detailsOf(const std::vector<int64_t>& ids, bool reportErrors);
     void fitColumns();
     void say(const QString& text, bool error = false);
     void exportWithDialog(const QString& suffix, const QString& filter);
