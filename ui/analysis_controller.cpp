@@ -38,6 +38,13 @@ bool AnalysisController::isHeavyBusy() const {
     return std::find(queue_.begin(), queue_.end(), true) != queue_.end();
 }
 
+void AnalysisController::setTrainingRunning(bool running) {
+    if (training_ != running) {
+        training_ = running;
+        emit trainingRunningChanged(running);
+    }
+}
+
 template <typename Job>
 void AnalysisController::enqueue(bool heavy, Job job) {
     if (!thread_->isRunning()) {
@@ -79,7 +86,7 @@ void AnalysisController::inferTestSet(const TrainedModelPtr& model) {
 }
 
 bool AnalysisController::scoreTrainingSet(const ScoringRequest& request) {
-    if (isHeavyBusy()) {
+    if (!canStartHeavy()) {
         return false;
     }
     AnalysisWorker* w = worker_;
@@ -88,7 +95,7 @@ bool AnalysisController::scoreTrainingSet(const ScoringRequest& request) {
 }
 
 bool AnalysisController::runSelection(const SelectionRequest& request) {
-    if (isHeavyBusy()) {
+    if (!canStartHeavy()) {
         return false;
     }
     AnalysisWorker* w = worker_;

@@ -30,11 +30,16 @@ public:
 
     bool isBusy() const { return !queue_.empty(); }
     bool isHeavyBusy() const;
+    // A training run (the main window's) trains on the same cores: no heavy job starts meanwhile.
+    void setTrainingRunning(bool running);
+    bool isTrainingRunning() const { return training_; }
+    // Whether a heavy job (scoring job, selection experiment) would be accepted now.
+    bool canStartHeavy() const { return !training_ && !isHeavyBusy(); }
 
 public slots:
     void scoreWithModel(const airbench::ui::TrainedModelPtr& model, int ttaLevel = 0);
     void inferTestSet(const airbench::ui::TrainedModelPtr& model);
-    // Heavy: false (and nothing queued) when another heavy job is pending.
+    // Heavy: false (and nothing queued) unless canStartHeavy().
     bool scoreTrainingSet(const airbench::ui::ScoringRequest& request);
     bool runSelection(const airbench::ui::SelectionRequest& request);
     // Stops the job in flight after its current step ("stopped" arrives as failed()).
@@ -45,6 +50,7 @@ public slots:
 signals:
     void busyChanged(bool busy);
     void heavyBusyChanged(bool heavy);
+    void trainingRunningChanged(bool running);
     void started(airbench::ui::AnalysisJob job, const QString& what);
     void progress(airbench::ui::AnalysisJob job, const QString& text, double fraction);
     void scoresReady(const airbench::ui::ScoreTable& table);
@@ -64,6 +70,7 @@ private:
     std::shared_ptr<std::atomic<bool>> stop_;
     QThread* thread_;
     AnalysisWorker* worker_;  // lives on thread_
+    bool training_ = false;
     std::deque<bool> queue_;  // heavy flag of each pending job, oldest first
 };
 

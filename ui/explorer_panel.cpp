@@ -319,18 +319,15 @@ void ExplorerPanel::connectAnalysis() {
     connect(analysis_, &AnalysisController::busyChanged, this, &ExplorerPanel::updateJobButtons);
     connect(analysis_, &AnalysisController::heavyBusyChanged, this,
             &ExplorerPanel::updateJobButtons);
+    connect(analysis_, &AnalysisController::trainingRunningChanged, this,
+            &ExplorerPanel::updateJobButtons);
     updateJobButtons();
 }
 
 void ExplorerPanel::updateJobButtons() {
-    const bool heavyAllowed = !training_ && !analysis_->isHeavyBusy();
+    const bool heavyAllowed = analysis_->canStartHeavy();
     scoring_->setBusy(analysis_->isBusy(), heavyAllowed);
     masks_->setTrainingEnabled(heavyAllowed);
-}
-
-void ExplorerPanel::setTrainingRunning(bool running) {
-    training_ = running;
-    updateJobButtons();
 }
 
 void ExplorerPanel::setRunSettingsProvider(std::function<RunSettings()> provider) {
@@ -734,7 +731,7 @@ void ExplorerPanel::runScoringJob(int runs, int folds, bool perEpoch, int ttaLev
         emit errorOccurred(tr("No dataset is loaded."));
         return;
     }
-    if (training_) {
+    if (analysis_->isTrainingRunning()) {
         emit errorOccurred(tr("A training run is in progress: score when it has finished."));
         return;
     }

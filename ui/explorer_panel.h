@@ -52,9 +52,9 @@ public:
     void setLastModel(const TrainedModelPtr& model);
     TrainedModelPtr lastModel() const { return model_; }
     // The form's recipe, overrides and device, read when a scoring job starts.
+    // (While the window trains, jobs that train networks and training on a mask wait: the
+    // analysis controller knows, AnalysisController::setTrainingRunning.)
     void setRunSettingsProvider(std::function<RunSettings()> provider);
-    // While the window trains, jobs that train networks (and training on a mask) wait.
-    void setTrainingRunning(bool running);
 
     // Scores of the training set (from a job, or handed in by tests); switches the context to
     // the scores' examples when they differ.
@@ -144,7 +144,6 @@ private:
     std::shared_ptr<const std::vector<uint8_t>> region_;
     ScoresPtr thresholdScores_;  // the values the threshold line was placed for
     ScoreKind thresholdKind_ = ScoreKind::Confidence;
-    bool training_ = false;
     bool updating_ = false;  // setting widgets from code: their signals must not refresh
 
     QListView* grid_;

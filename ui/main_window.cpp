@@ -603,8 +603,7 @@ void MainWindow::setTraining(bool training) {
     const bool canTrain = !training && !analysis_->isHeavyBusy();
     trainAction_->setEnabled(canTrain);
     trainButton_->setEnabled(canTrain);
-    explorer_->setTrainingRunning(training);
-    selection_->setTrainingRunning(training);
+    analysis_->setTrainingRunning(training);  // the Explorer and Selection tabs follow it
     stopAction_->setEnabled(training);
     stopButton_->setEnabled(training);
     form_->setEditable(!training);

@@ -148,6 +148,8 @@ SelectionPanel::SelectionPanel(AnalysisController* analysis, QWidget* parent)
         }
     });
     connect(analysis_, &AnalysisController::heavyBusyChanged, this, &SelectionPanel::updateButtons);
+    connect(analysis_, &AnalysisController::trainingRunningChanged, this,
+            &SelectionPanel::updateButtons);
     result_text_->setText(
         tr("The seed's figures (CIFAR-10, 16 epochs): random subsets ~93%, "
            "the 60% with the lowest confidence ~94%."));
@@ -163,11 +165,6 @@ void SelectionPanel::setRunSettingsProvider(std::function<RunSettings()> provide
     if (settings_) {
         setRecipe(QString::fromStdString(settings_().recipe));
     }
-}
-
-void SelectionPanel::setTrainingRunning(bool running) {
-    training_ = running;
-    updateButtons();
 }
 
 QString SelectionPanel::recipe() const {
@@ -199,7 +196,7 @@ QString SelectionPanel::resultText() const {
 }
 
 bool SelectionPanel::start() {
-    if (running_ || training_ || analysis_->isHeavyBusy()) {
+    if (running_ || !analysis_->canStartHeavy()) {
         status_->setText(tr("Another job that trains networks is running: stop it or wait."));
         return false;
     }
@@ -284,7 +281,7 @@ void SelectionPanel::onResult(const SelectionResultPtr& result, const DataContex
 }
 
 void SelectionPanel::updateButtons() {
-    run_->setEnabled(!running_ && !training_ && !analysis_->isHeavyBusy());
+    run_->setEnabled(!running_ && analysis_->canStartHeavy());
     stop_->setEnabled(running_);
 }
 

@@ -36,7 +36,6 @@ public:
     // The form's settings: width, batch size, seed, device (and the other overrides when the
     // experiment uses the form's recipe).
     void setRunSettingsProvider(std::function<RunSettings()> provider);
-    void setTrainingRunning(bool running);
 
     // The options the form describes (without the training overrides).
     SelectionOptions options() const;
@@ -75,7 +74,6 @@ private:
     DataContext context_;
     std::function<RunSettings()> settings_;
     SelectionResultPtr result_;
-    bool training_ = false;
     bool running_ = false;
 
     QDoubleSpinBox* keep_;

@@ -135,6 +135,21 @@ private slots:
         QVERIFY(!panel_->result());
         QVERIFY(panel_->runButton()->isEnabled());
     }
+
+    void waitsWhileTheWindowTrains() {
+        QSignalSpy training(analysis_.get(), &AnalysisController::trainingRunningChanged);
+        analysis_->setTrainingRunning(true);
+        QCOMPARE(training.count(), 1);
+        QVERIFY(!analysis_->canStartHeavy());
+        QVERIFY(!panel_->runButton()->isEnabled());
+        QVERIFY(!panel_->start());  // refused, nothing queued
+        QVERIFY(!analysis_->runSelection({}));
+        QVERIFY(!analysis_->isBusy());
+        analysis_->setTrainingRunning(false);
+        QCOMPARE(training.count(), 2);
+        QVERIFY(analysis_->canStartHeavy());
+        QVERIFY(panel_->runButton()->isEnabled());
+    }
 };
 
 QTEST_MAIN(TestSelectionPanel)
