@@ -29,6 +29,7 @@ public:
     double classAccuracy(int trueClass) const;  // NaN for a class without examples
     double accuracy() const;                    // over all examples
     int64_t total() const { return total_; }
+    int64_t correct() const { return correct_; }
     // The accuracy column's index (== classes()).
     int accuracyColumn() const { return classes(); }
 

@@ -63,8 +63,7 @@ void ConfusionMatrixView::setHeadline(const QString& source) {
     headline_->setText(tr("Test set, %1: %2 of %3 images right (%4). Rows: true class; "
                           "columns: predicted.")
                            .arg(source)
-                           .arg(QLocale().toString(static_cast<qlonglong>(
-                               qRound64(model_->accuracy() * double(model_->total())))))
+                           .arg(QLocale().toString(static_cast<qlonglong>(model_->correct())))
                            .arg(QLocale().toString(static_cast<qlonglong>(model_->total())))
                            .arg(formatPercent(model_->accuracy())));
 }

@@ -54,20 +54,18 @@ void DataMapPlot::setPoints(const std::vector<float>& variability, const std::ve
     const size_t n = std::min(variability.size(), mean.size());
     cx.reserve(static_cast<int>(n));
     cy.reserve(static_cast<int>(n));
+    double top = 0.05;
     for (size_t i = 0; i < n; ++i) {
         if (std::isnan(variability[i]) || std::isnan(mean[i])) {
             continue;
         }
+        top = std::max(top, double(variability[i]));
         const bool ok = i >= correct.size() || correct[i];
         (ok ? cx : wx).push_back(variability[i]);
         (ok ? cy : wy).push_back(mean[i]);
     }
     correct_->setData(cx, cy);
     wrong_->setData(wx, wy);
-    double top = 0.05;
-    for (double v : cx + wx) {
-        top = std::max(top, v);
-    }
     xAxis->setRange(-0.02 * top, top * 1.05);
     yAxis->setRange(-0.03, 1.03);
     note_->setText(note);
