@@ -5,6 +5,7 @@
 
 #ifdef AIRBENCH_WITH_CUDA_KERNELS
 #include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDAStream.h>
 
 #include "data/cuda/fused_augment.h"
 #endif
@@ -41,7 +42,7 @@ at::Tensor fusedCropFlipCutout(const at::Tensor& padded, const EpochDraws& d, in
         a.cutoutY = d.cutoutY.data_ptr<int64_t>();
         a.cutoutX = d.cutoutX.data_ptr<int64_t>();
     }
-    a.stream = at::cuda::getCurrentCUDAStream(padded.device().index()).stream();
+    a.stream = c10::cuda::getCurrentCUDAStream(padded.device().index()).stream();
     const char* error = cuda::launchCropFlipCutout(a);
     TORCH_CHECK(error == nullptr, "fused augmentation kernel failed: ", error);
     return out;

@@ -33,6 +33,10 @@ Muon::Muon(std::vector<at::Tensor> params, double lr, double momentum, bool nest
       nesterov_(nesterov) {}
 
 void Muon::step() {
+    step(at::Tensor());
+}
+
+void Muon::step(const at::Tensor& deviceLr) {
     at::NoGradGuard noGrad;
     for (size_t i = 0; i < params_.size(); ++i) {
         at::Tensor& p = params_[i];
@@ -50,7 +54,11 @@ void Muon::step() {
         p.mul_(std::sqrt(static_cast<double>(rows)) / p.norm());
         // (out, in, kh, kw) -> (out, in*kh*kw) in logical order, and back.
         const at::Tensor update = newtonSchulz(u.reshape({rows, -1})).view(u.sizes());
-        p.sub_(update, lr_);
+        if (deviceLr.defined()) {
+            p.sub_(update.mul(deviceLr));
+        } else {
+            p.sub_(update, lr_);
+        }
     }
 }
 

@@ -28,7 +28,10 @@ public:
     Muon(std::vector<at::Tensor> params, double lr, double momentum, bool nesterov = true);
     void setLrFactor(double factor) { lr_ = baseLr_ * factor; }
     double lr() const { return lr_; }
+    double baseLr() const { return baseLr_; }
     void step();
+    // The same update with the learning rate read from a device scalar (CUDA-graph capture).
+    void step(const at::Tensor& deviceLr);
 
 private:
     std::vector<at::Tensor> params_;

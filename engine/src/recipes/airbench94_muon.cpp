@@ -13,6 +13,7 @@
 #include "recipes/recipes.h"
 #include "train/run_context.h"
 #include "train/sgd_trainer.h"
+#include "train/training_step.h"
 
 #include <cmath>
 
@@ -25,6 +26,55 @@ constexpr double kWhiteningBiasLr = 0.053;
 constexpr double kBatchNormBiasLr = 0.053;
 constexpr double kHeadLr = 0.67;
 constexpr double kSgdMomentum = 0.85;
+
+// One step: forward, loss, backward, then SGD for the whitening bias, BatchNorm biases and head,
+// and Muon for the conv filters. Schedule values: {the whitening bias's decay, the others' decay}.
+class MuonProgram : public StepProgram {
+public:
+    MuonProgram(AirbenchNetImpl& net, NesterovSgd& sgd, Muon& muon, double smoothing)
+        : net_(net), sgd_(sgd), muon_(muon), smoothing_(smoothing) {}
+
+    AirbenchNetImpl& network() override { return net_; }
+    size_t rateCount() const override { return 2; }
+
+    StepOutput run(const at::Tensor& images, const at::Tensor& labels,
+                   const std::vector<double>& rates) override {
+        StepOutput out = forwardBackward(images, labels);
+        auto& groups = sgd_.groups();
+        groups[0].lr = groups[0].baseLr * rates.at(0);
+        groups[1].lr = groups[1].baseLr * rates.at(1);
+        groups[2].lr = groups[2].baseLr * rates.at(1);
+        muon_.setLrFactor(rates.at(1));
+        sgd_.step();
+        muon_.step();
+        return out;
+    }
+
+    StepOutput run(const at::Tensor& images, const at::Tensor& labels,
+                   const std::vector<at::Tensor>& rates) override {
+        StepOutput out = forwardBackward(images, labels);
+        const auto& groups = sgd_.groups();
+        sgd_.step({rates.at(0) * groups[0].baseLr, rates.at(1) * groups[1].baseLr,
+                   rates.at(1) * groups[2].baseLr});
+        muon_.step(rates.at(1) * muon_.baseLr());
+        return out;
+    }
+
+private:
+    StepOutput forwardBackward(const at::Tensor& images, const at::Tensor& labels) {
+        StepOutput out;
+        out.logits = net_.forward(images);
+        out.lossSum = perExampleLoss(out.logits, labels, smoothing_).sum();
+        net_.zero_grad(/*set_to_none=*/true);
+        out.lossSum.backward();
+        return out;
+    }
+
+    AirbenchNetImpl& net_;
+    NesterovSgd& sgd_;
+    Muon& muon_;
+    double smoothing_;
+};
 
 TrainResult trainMuon(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,
                       const TrainOptions& options, TrainObserver* observer) {
@@ -54,6 +104,9 @@ TrainResult trainMuon(const Recipe& recipe, CifarLoader& train, const CifarLoade
                     kSgdMomentum);
     Muon muon(net->convWeights(), hyp.learningRate, hyp.momentum, /*nesterov=*/true);
 
+    std::unique_ptr<TrainingStep> stepper = makeRunStep(
+        options.compiled, std::make_unique<MuonProgram>(*net, sgd, muon, hyp.labelSmoothing), run);
+
     train.resetEpoch();
     run.initWhiteningTimed(*net);
 
@@ -68,18 +121,12 @@ TrainResult trainMuon(const Recipe& recipe, CifarLoader& train, const CifarLoade
             EpochData::Batch batch = data.batch(b);
             // The whitening bias gets a gradient only during its first steps.
             net->whiten->bias.set_requires_grad(step < biasSteps);
-            logits = net->forward(batch.images);
             labels = batch.labels;
-            lossSum = perExampleLoss(logits, labels, hyp.labelSmoothing).sum();
-            net->zero_grad(/*set_to_none=*/true);
-            lossSum.backward();
             const double decay = 1.0 - double(step) / double(totalSteps);
-            sgd.groups()[0].lr = sgd.groups()[0].baseLr * (1.0 - double(step) / double(biasSteps));
-            sgd.groups()[1].lr = sgd.groups()[1].baseLr * decay;
-            sgd.groups()[2].lr = sgd.groups()[2].baseLr * decay;
-            muon.setLrFactor(decay);
-            sgd.step();
-            muon.step();
+            const double biasDecay = 1.0 - double(step) / double(biasSteps);
+            StepOutput out = stepper->run(batch.images, labels, {biasDecay, decay});
+            logits = out.logits;
+            lossSum = out.lossSum;
             ++step;
             run.recordStep(lossSum, labels.size(0), epoch);
             if (step >= totalSteps) {

@@ -19,6 +19,7 @@
 #include "optim/schedule.h"
 #include "recipes/recipes.h"
 #include "train/run_context.h"
+#include "train/sgd_step.h"
 #include "train/sgd_trainer.h"
 
 #include <cmath>
@@ -116,6 +117,9 @@ TrainResult trainFaster(const Recipe& recipe, CifarLoader& train, const CifarLoa
     AirbenchNet& net = model.impl().net;
     NesterovSgd optimizer = makeSgd(*net, hyp, batchSize);
     auto lookahead = hyp.lookahead ? std::make_unique<Lookahead>(*net) : nullptr;
+    // Compiled mode captures the main network's step; the proxy always runs eagerly.
+    std::unique_ptr<TrainingStep> stepper =
+        makeRunStep(options.compiled, makeSgdProgram(*net, optimizer, hyp.labelSmoothing), run);
 
     run.initWhiteningTimed(*net);
 
@@ -149,13 +153,11 @@ TrainResult trainFaster(const Recipe& recipe, CifarLoader& train, const CifarLoa
         EpochData::Batch batch = stream.next();
         const at::Tensor& keep = kept[static_cast<size_t>(step)];
         callHook("main", step, batch.indices, keep, at::Tensor());
-        logits = net->forward(batch.images.index_select(0, keep));
         labels = batch.labels.index_select(0, keep);
-        lossSum = perExampleLoss(logits, labels, hyp.labelSmoothing).sum();
-        net->zero_grad(/*set_to_none=*/true);
-        lossSum.backward();
-        optimizer.setLrFactor(lrFactor(hyp, step, totalSteps));
-        optimizer.step();
+        StepOutput out = stepper->run(batch.images.index_select(0, keep), labels,
+                                      {lrFactor(hyp, step, totalSteps)});
+        logits = out.logits;
+        lossSum = out.lossSum;
         ++step;
         run.recordStep(lossSum, labels.size(0), epoch);
         if (lookahead && step % kLookaheadEvery == 0) {

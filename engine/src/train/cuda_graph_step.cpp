@@ -1,20 +1,19 @@
 // The CUDA-graph training step (compiled mode; built only with a CUDA LibTorch).
 //
 // After a few eager warm-up steps (which also create every momentum buffer and let cuDNN pick
-// its kernels), forward + loss + backward + the SGD update are captured once on a side stream
-// into a CUDA graph and replayed for every later step: one launch instead of hundreds. Inputs go
-// through static buffers; the learning rates live in device scalars so that the schedule can
-// change them between replays. A change in which tensors train (the whitening bias freezing
-// after its epochs) needs a different graph, so the step re-captures then. If a capture fails,
-// the step says why and continues eagerly.
+// its kernels), the program's step (forward, loss, backward, every optimizer update) is captured
+// once on a side stream into a CUDA graph and replayed for every later step: one launch instead
+// of hundreds. Inputs go through static buffers; the schedule values live in device scalars so
+// that they can change between replays. A change in which tensors train (a whitening bias that
+// freezes) needs a different graph, so the step re-captures then. If a capture fails, the step
+// says why and continues eagerly.
 
-#include "train/sgd_step.h"
-
-#include "train/run_context.h"
+#include "train/training_step.h"
 
 #include <ATen/cuda/CUDAContext.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
 #include <torch/cuda.h>
 
 namespace airbench {
@@ -22,63 +21,62 @@ namespace {
 
 constexpr int kEagerWarmupSteps = 3;
 
-class CudaGraphStep : public SgdStep {
+class CudaGraphStep : public TrainingStep {
 public:
-    CudaGraphStep(AirbenchNetImpl& net, NesterovSgd& optimizer, double smoothing,
-                  std::vector<std::string>* notes)
-        : net_(net),
-          optimizer_(optimizer),
-          smoothing_(smoothing),
-          eager_(makeEagerStep(net, optimizer, smoothing)),
-          notes_(notes) {}
+    CudaGraphStep(std::unique_ptr<StepProgram> program, std::vector<std::string>* notes)
+        : program_(std::move(program)), notes_(notes) {}
 
-    StepOutput run(const at::Tensor& images, const at::Tensor& labels, double lrFactor) override {
-        const bool biasTrains = net_.whiten->bias.requires_grad();
-        const bool shapeChanged =
-            staticImages_.defined() && !staticImages_.sizes().equals(images.sizes());
+    StepOutput run(const at::Tensor& images, const at::Tensor& labels,
+                   const std::vector<double>& rates) override {
         if (failed_ || warmupLeft_ > 0) {
             --warmupLeft_;
-            return eager_->run(images, labels, lrFactor);
+            return program_->run(images, labels, rates);
         }
-        if (!graph_ || biasTrains != capturedBiasTrains_ || shapeChanged) {
-            if (shapeChanged) {
-                // A short last batch (no drop_last): run it eagerly, keep the graph.
-                return eager_->run(images, labels, lrFactor);
+        if (staticImages_.defined() && !staticImages_.sizes().equals(images.sizes())) {
+            // A short last batch (no drop_last): run it eagerly, keep the graph.
+            return program_->run(images, labels, rates);
+        }
+        std::vector<bool> trained = trainedTensors();
+        if (!graph_ || trained != capturedTrained_) {
+            if (!capture(images, labels, rates.size())) {
+                return program_->run(images, labels, rates);
             }
-            if (!capture(images, labels, biasTrains)) {
-                return eager_->run(images, labels, lrFactor);
-            }
+            capturedTrained_ = std::move(trained);
         }
         staticImages_.copy_(images);
         staticLabels_.copy_(labels);
-        auto& groups = optimizer_.groups();
-        for (size_t g = 0; g < groups.size(); ++g) {
-            lrs_[g].fill_(groups[g].baseLr * lrFactor);
-            groups[g].lr = groups[g].baseLr * lrFactor;
+        for (size_t i = 0; i < rates.size(); ++i) {
+            rates_[i].fill_(rates[i]);
         }
         graph_->replay();
-        return {staticLogits_, staticLoss_};
+        return output_;
     }
 
 private:
-    bool capture(const at::Tensor& images, const at::Tensor& labels, bool biasTrains) {
+    std::vector<bool> trainedTensors() {
+        std::vector<bool> trained;
+        for (const auto& p : program_->network().parameters()) {
+            trained.push_back(p.requires_grad());
+        }
+        return trained;
+    }
+
+    bool capture(const at::Tensor& images, const at::Tensor& labels, size_t rateCount) {
         torch::cuda::synchronize();
         staticImages_ = images.clone();
         staticLabels_ = labels.clone();
-        lrs_.clear();
-        for (const auto& g : optimizer_.groups()) {
-            lrs_.push_back(at::full({}, g.lr, images.options().dtype(at::kFloat)));
+        rates_.clear();
+        for (size_t i = 0; i < rateCount; ++i) {
+            rates_.push_back(at::zeros({}, images.options().dtype(at::kFloat)));
         }
+        graph_.reset();  // releases the previous graph's memory before the new capture
         graph_ = std::make_unique<at::cuda::CUDAGraph>();
-        at::cuda::CUDAStream side = at::cuda::getStreamFromPool();
+        c10::cuda::CUDAStream side = c10::cuda::getStreamFromPool();
         try {
-            at::cuda::CUDAStreamGuard guard(side);
-            net_.zero_grad(/*set_to_none=*/true);
+            c10::cuda::CUDAStreamGuard guard(side);
+            program_->network().zero_grad(/*set_to_none=*/true);
             graph_->capture_begin();
-            staticLogits_ = net_.forward(staticImages_);
-            staticLoss_ = perExampleLoss(staticLogits_, staticLabels_, smoothing_).sum();
-            staticLoss_.backward();
-            optimizer_.step(lrs_);
+            output_ = program_->run(staticImages_, staticLabels_, rates_);
             graph_->capture_end();
         } catch (const c10::Error& e) {
             try {
@@ -95,7 +93,6 @@ private:
             return false;
         }
         torch::cuda::synchronize();
-        capturedBiasTrains_ = biasTrains;
         ++captures_;
         if (notes_ && captures_ == 1) {
             notes_->push_back("compiled mode: training step captured in a CUDA graph");
@@ -103,15 +100,13 @@ private:
         return true;
     }
 
-    AirbenchNetImpl& net_;
-    NesterovSgd& optimizer_;
-    double smoothing_;
-    std::unique_ptr<SgdStep> eager_;
+    std::unique_ptr<StepProgram> program_;
     std::vector<std::string>* notes_;
     std::unique_ptr<at::cuda::CUDAGraph> graph_;
-    at::Tensor staticImages_, staticLabels_, staticLogits_, staticLoss_;
-    std::vector<at::Tensor> lrs_;
-    bool capturedBiasTrains_ = true;
+    at::Tensor staticImages_, staticLabels_;
+    std::vector<at::Tensor> rates_;
+    StepOutput output_;
+    std::vector<bool> capturedTrained_;
     bool failed_ = false;
     int warmupLeft_ = kEagerWarmupSteps;
     int captures_ = 0;
@@ -119,14 +114,17 @@ private:
 
 }  // namespace
 
-std::unique_ptr<SgdStep> makeGraphStep(AirbenchNetImpl& net, NesterovSgd& optimizer,
-                                       double labelSmoothing, std::string& why,
-                                       std::vector<std::string>* notes) {
+bool graphCaptureAvailable(const AirbenchNetImpl& net, std::string& why) {
     if (!net.whiten->weight.is_cuda()) {
         why = "CUDA graphs need the network on a CUDA device";
-        return nullptr;
+        return false;
     }
-    return std::make_unique<CudaGraphStep>(net, optimizer, labelSmoothing, notes);
+    return true;
+}
+
+std::unique_ptr<TrainingStep> makeGraphStep(std::unique_ptr<StepProgram> program,
+                                            std::vector<std::string>* notes) {
+    return std::make_unique<CudaGraphStep>(std::move(program), notes);
 }
 
 }  // namespace airbench

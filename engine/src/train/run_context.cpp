@@ -30,6 +30,11 @@ RunContext::RunContext(const Recipe& r, CifarLoader& tr, const CifarLoader* te,
     : recipe(r), train(tr), test(te), options(o), observer(obs), device(tr.device()) {
     history.summary.seed = o.seed;
     history.summary.device = describeDevice(device);
+    if (device.isCuda()) {
+        // As the reference scripts: let cuDNN time its convolution algorithms once per shape
+        // (the first run pays for it; every later one is faster).
+        at::globalContext().setBenchmarkCuDNN(true);
+    }
 }
 
 void RunContext::startClock() {

@@ -5,23 +5,43 @@
 namespace airbench {
 namespace {
 
-class EagerStep : public SgdStep {
+class SgdProgram : public StepProgram {
 public:
-    EagerStep(AirbenchNetImpl& net, NesterovSgd& optimizer, double smoothing)
+    SgdProgram(AirbenchNetImpl& net, NesterovSgd& optimizer, double smoothing)
         : net_(net), optimizer_(optimizer), smoothing_(smoothing) {}
 
-    StepOutput run(const at::Tensor& images, const at::Tensor& labels, double lrFactor) override {
+    AirbenchNetImpl& network() override { return net_; }
+    size_t rateCount() const override { return 1; }
+
+    StepOutput run(const at::Tensor& images, const at::Tensor& labels,
+                   const std::vector<double>& rates) override {
+        StepOutput out = forwardBackward(images, labels);
+        optimizer_.setLrFactor(rates.at(0));
+        optimizer_.step();
+        return out;
+    }
+
+    StepOutput run(const at::Tensor& images, const at::Tensor& labels,
+                   const std::vector<at::Tensor>& rates) override {
+        StepOutput out = forwardBackward(images, labels);
+        std::vector<at::Tensor> lrs;
+        for (const auto& g : optimizer_.groups()) {
+            lrs.push_back(rates.at(0) * g.baseLr);
+        }
+        optimizer_.step(lrs);
+        return out;
+    }
+
+private:
+    StepOutput forwardBackward(const at::Tensor& images, const at::Tensor& labels) {
         StepOutput out;
         out.logits = net_.forward(images);
         out.lossSum = perExampleLoss(out.logits, labels, smoothing_).sum();
         net_.zero_grad(/*set_to_none=*/true);
         out.lossSum.backward();
-        optimizer_.setLrFactor(lrFactor);
-        optimizer_.step();
         return out;
     }
 
-private:
     AirbenchNetImpl& net_;
     NesterovSgd& optimizer_;
     double smoothing_;
@@ -29,17 +49,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<SgdStep> makeEagerStep(AirbenchNetImpl& net, NesterovSgd& optimizer,
-                                       double labelSmoothing) {
-    return std::make_unique<EagerStep>(net, optimizer, labelSmoothing);
+std::unique_ptr<StepProgram> makeSgdProgram(AirbenchNetImpl& net, NesterovSgd& optimizer,
+                                            double labelSmoothing) {
+    return std::make_unique<SgdProgram>(net, optimizer, labelSmoothing);
 }
-
-#ifndef AIRBENCH_WITH_CUDA
-std::unique_ptr<SgdStep> makeGraphStep(AirbenchNetImpl&, NesterovSgd&, double, std::string& why,
-                                       std::vector<std::string>*) {
-    why = "this build's LibTorch has no CUDA, so there are no CUDA graphs";
-    return nullptr;
-}
-#endif
 
 }  // namespace airbench

@@ -59,18 +59,8 @@ TrainResult trainWithSgd(const Recipe& recipe, CifarLoader& train, const CifarLo
     std::unique_ptr<Lookahead> lookahead =
         hyp.lookahead ? std::make_unique<Lookahead>(*net) : nullptr;
 
-    std::unique_ptr<SgdStep> stepper;
-    if (options.compiled) {
-        std::string why;
-        stepper =
-            makeGraphStep(*net, optimizer, hyp.labelSmoothing, why, &run.history.summary.notes);
-        if (!stepper) {
-            run.note("compiled mode unavailable (" + why + "); running eagerly");
-        }
-    }
-    if (!stepper) {
-        stepper = makeEagerStep(*net, optimizer, hyp.labelSmoothing);
-    }
+    std::unique_ptr<TrainingStep> stepper =
+        makeRunStep(options.compiled, makeSgdProgram(*net, optimizer, hyp.labelSmoothing), run);
 
     train.resetEpoch();
     run.initWhiteningTimed(*net);
@@ -87,7 +77,7 @@ TrainResult trainWithSgd(const Recipe& recipe, CifarLoader& train, const CifarLo
         for (int64_t b = 0; b < data.batches; ++b) {
             EpochData::Batch batch = data.batch(b);
             labels = batch.labels;
-            StepOutput out = stepper->run(batch.images, labels, lrFactor(hyp, step, totalSteps));
+            StepOutput out = stepper->run(batch.images, labels, {lrFactor(hyp, step, totalSteps)});
             logits = out.logits;
             lossSum = out.lossSum;
             ++step;

@@ -76,6 +76,26 @@ private Q_SLOTS:
         idle.step();
         QVERIFY(q.detach().eq(1).all().item<bool>());
     }
+
+    // The CUDA-graph step reads Muon's lr from a device scalar; on the CPU that path must give
+    // the host-lr update.
+    void deviceScalarLearningRateGivesTheSameUpdate() {
+        at::manual_seed(4);
+        const at::Tensor w0 = at::randn({8, 4, 3, 3});
+        at::Tensor a = w0.clone().requires_grad_(true), b = w0.clone().requires_grad_(true);
+        Muon host({a}, 0.24, 0.6), device({b}, 0.24, 0.6);
+        for (int step = 0; step < 3; ++step) {
+            const double factor = 1.0 - 0.25 * step;
+            const at::Tensor g = at::randn({8, 4, 3, 3});
+            a.mutable_grad() = g.clone();
+            b.mutable_grad() = g.clone();
+            host.setLrFactor(factor);
+            host.step();
+            device.step(at::scalar_tensor(device.baseLr() * factor));
+        }
+        QVERIFY(!a.detach().equal(w0));
+        QVERIFY(at::allclose(a.detach(), b.detach(), 1e-5, 1e-6));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMuon)

@@ -69,6 +69,35 @@ private Q_SLOTS:
         QCOMPARE(sgd.groups()[0].lr, 0.05);
     }
 
+    // The update a CUDA graph captures reads each group's lr from a device scalar; on the CPU the
+    // same code path must give the host-lr update.
+    void deviceScalarLearningRatesGiveTheSameUpdate() {
+        at::manual_seed(3);
+        const at::Tensor w = at::randn({4, 3}), b = at::randn({3});
+        auto make = [&] {
+            std::vector<SgdGroup> groups{{"weights", {w.clone().requires_grad_(true)}, 0.2, 0.5},
+                                         {"biases", {b.clone().requires_grad_(true)}, 0.05, 0.1}};
+            return NesterovSgd(std::move(groups), 0.85);
+        };
+        NesterovSgd host = make(), device = make();
+        for (int step = 0; step < 3; ++step) {
+            const double factor = 1.0 - 0.3 * step;
+            const at::Tensor gw = at::randn({4, 3}), gb = at::randn({3});
+            for (NesterovSgd* sgd : {&host, &device}) {
+                sgd->groups()[0].params[0].mutable_grad() = gw.clone();
+                sgd->groups()[1].params[0].mutable_grad() = gb.clone();
+            }
+            host.setLrFactor(factor);
+            host.step();
+            device.step({at::scalar_tensor(0.2 * factor), at::scalar_tensor(0.05 * factor)});
+        }
+        for (int g = 0; g < 2; ++g) {
+            const at::Tensor a = host.groups()[g].params[0], d = device.groups()[g].params[0];
+            QVERIFY(!a.equal(g == 0 ? w : b));  // it trained
+            QVERIFY(at::allclose(a, d, 1e-6, 1e-6));
+        }
+    }
+
     void scheduleAMatchesTheSpecAtChosenSteps() {
         const Hyperparameters h = findRecipe("airbench94").hyp;  // T = 476, W = 109
         QCOMPARE(lrFactor(h, 0, 476), 0.2);

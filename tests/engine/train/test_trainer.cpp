@@ -147,6 +147,34 @@ private Q_SLOTS:
         QVERIFY(a.first.values != c.first.values);
     }
 
+    // Compiled mode needs CUDA graphs: on the CPU every recipe runs its eager step and says so.
+    // (On a GPU, `airbench selftest --device cuda` checks the captured step against the eager one.)
+    void compiledModeOnCpuRunsEagerlyWithANote() {
+        AIRBENCH_REQUIRE_CIFAR();
+        for (const char* name : {"airbench94", "airbench94_muon", "airbench96_faster"}) {
+            const Recipe& recipe = findRecipe(name);
+            auto run = [&](bool compiled) {
+                TrainOptions o = smallOptions(1, 5);
+                o.evaluateEveryEpoch = false;
+                o.compiled = compiled;
+                Loaders data = cifarLoaders(recipe, 512, 0, o);
+                return train(recipe, data.train, nullptr, o).history;
+            };
+            const RunHistory eager = run(false), compiled = run(true);
+            QVERIFY2(compiled.stepLosses == eager.stepLosses, name);
+            auto mentionsCompiled = [](const RunHistory& h) {
+                for (const auto& n : h.summary.notes) {
+                    if (n.find("compiled mode") != std::string::npos &&
+                        n.find("eagerly") != std::string::npos)
+                        return true;
+                }
+                return false;
+            };
+            QVERIFY2(mentionsCompiled(compiled), name);
+            QVERIFY2(!mentionsCompiled(eager), name);
+        }
+    }
+
     void observerSeesEveryStepAndEpoch() {
         AIRBENCH_REQUIRE_CIFAR();
         const Recipe& recipe = findRecipe("airbench94");
