@@ -67,6 +67,8 @@ private:
         out.lossSum = perExampleLoss(out.logits, labels, smoothing_).sum();
         net_.zero_grad(/*set_to_none=*/true);
         out.lossSum.backward();
+        out.logits = out.logits.detach();
+        out.lossSum = out.lossSum.detach();
         return out;
     }
 

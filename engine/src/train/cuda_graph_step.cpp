@@ -16,6 +16,8 @@
 #include <c10/cuda/CUDAStream.h>
 #include <torch/cuda.h>
 
+#include <optional>
+
 namespace airbench {
 namespace {
 
@@ -63,36 +65,52 @@ private:
 
     bool capture(const at::Tensor& images, const at::Tensor& labels, size_t rateCount) {
         torch::cuda::synchronize();
+        output_ = {};
+        graph_.reset();  // releases the previous graph's memory before the new capture
         staticImages_ = images.clone();
         staticLabels_ = labels.clone();
         rates_.clear();
         for (size_t i = 0; i < rateCount; ++i) {
             rates_.push_back(at::zeros({}, images.options().dtype(at::kFloat)));
         }
-        graph_.reset();  // releases the previous graph's memory before the new capture
-        graph_ = std::make_unique<at::cuda::CUDAGraph>();
-        c10::cuda::CUDAStream side = c10::cuda::getStreamFromPool();
+        if (!side_) {
+            side_ = c10::cuda::getStreamFromPool();
+        }
+        std::string error;
         try {
-            c10::cuda::CUDAStreamGuard guard(side);
+            graph_ = std::make_unique<at::cuda::CUDAGraph>();
+            c10::cuda::CUDAStreamGuard guard(*side_);
             program_->network().zero_grad(/*set_to_none=*/true);
             graph_->capture_begin();
-            output_ = program_->run(staticImages_, staticLabels_, rates_);
-            graph_->capture_end();
-        } catch (const c10::Error& e) {
             try {
-                graph_->capture_end();
-            } catch (const c10::Error&) {
+                output_ = program_->run(staticImages_, staticLabels_, rates_);
+            } catch (...) {
+                try {
+                    graph_->capture_end();  // leaves the stream's capture state before rethrowing
+                } catch (...) {
+                }
+                throw;
             }
+            graph_->capture_end();
+            torch::cuda::synchronize();
+        } catch (const c10::Error& e) {
+            error = e.what_without_backtrace();
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        if (!error.empty()) {
             graph_.reset();
+            output_ = {};
             failed_ = true;
             if (notes_) {
-                notes_->push_back(std::string("CUDA graph capture failed; continuing eagerly: ") +
-                                  e.what_without_backtrace());
+                notes_->push_back("CUDA graph capture failed; continuing eagerly: " + error);
             }
-            torch::cuda::synchronize();
+            try {
+                torch::cuda::synchronize();
+            } catch (...) {
+            }
             return false;
         }
-        torch::cuda::synchronize();
         ++captures_;
         if (notes_ && captures_ == 1) {
             notes_->push_back("compiled mode: training step captured in a CUDA graph");
@@ -103,6 +121,7 @@ private:
     std::unique_ptr<StepProgram> program_;
     std::vector<std::string>* notes_;
     std::unique_ptr<at::cuda::CUDAGraph> graph_;
+    std::optional<c10::cuda::CUDAStream> side_;  // every capture on one stream
     at::Tensor staticImages_, staticLabels_;
     std::vector<at::Tensor> rates_;
     StepOutput output_;

@@ -20,6 +20,9 @@ namespace airbench {
 
 class RunContext;
 
+// Detached from autograd: nothing keeps a step's autograd graph alive after the step. (A graph
+// kept alive keeps its parameters' gradient-accumulation nodes, bound to the stream they were
+// made on; the next capture, on another stream, would then have to synchronise and fail.)
 struct StepOutput {
     at::Tensor logits;   // (B, classes)
     at::Tensor lossSum;  // device scalar
