@@ -4,6 +4,7 @@
 // decay to zero, no warm-up, no lookahead; the whitening bias trains for the first 3 epochs
 // with its own decay.
 
+#include "recipes/airbench94_muon.h"
 #include "core/torch_device.h"
 #include "data/loader_impl.h"
 #include "nn/model_impl.h"
@@ -31,8 +32,8 @@ constexpr double kSgdMomentum = 0.85;
 // and Muon for the conv filters. Schedule values: {the whitening bias's decay, the others' decay}.
 class MuonProgram : public StepProgram {
 public:
-    MuonProgram(AirbenchNetImpl& net, NesterovSgd& sgd, Muon& muon, double smoothing)
-        : net_(net), sgd_(sgd), muon_(muon), smoothing_(smoothing) {}
+    MuonProgram(AirbenchNetImpl& net, NesterovSgd sgd, Muon muon, double smoothing)
+        : net_(net), sgd_(std::move(sgd)), muon_(std::move(muon)), smoothing_(smoothing) {}
 
     AirbenchNetImpl& network() override { return net_; }
     size_t rateCount() const override { return 2; }
@@ -73,10 +74,32 @@ private:
     }
 
     AirbenchNetImpl& net_;
-    NesterovSgd& sgd_;
-    Muon& muon_;
+    NesterovSgd sgd_;
+    Muon muon_;
     double smoothing_;
 };
+
+}  // namespace
+
+std::unique_ptr<StepProgram> makeMuonProgram(AirbenchNetImpl& net, const Hyperparameters& hyp,
+                                             int batchSize) {
+    // Weight decay: hyp.weightDecay per 1024 examples (2e-6 per example in the script), applied
+    // as the coupled coefficient wd / lr of each group.
+    const double lrScale = hyp.learningRate / kMuonLr;
+    const double wd = hyp.weightDecay * batchSize / 1024.0;
+    auto group = [&](const char* name, std::vector<at::Tensor> params, double lr) {
+        return SgdGroup{name, std::move(params), lr * lrScale, wd / (lr * lrScale)};
+    };
+    NesterovSgd sgd({group("whitening bias", {net.whiten->bias}, kWhiteningBiasLr),
+                     group("batchnorm biases", net.batchNormBiases(), kBatchNormBiasLr),
+                     group("head", {net.head->weight}, kHeadLr)},
+                    kSgdMomentum);
+    Muon muon(net.convWeights(), hyp.learningRate, hyp.momentum, /*nesterov=*/true);
+
+    return std::make_unique<MuonProgram>(net, std::move(sgd), std::move(muon), hyp.labelSmoothing);
+}
+
+namespace {
 
 TrainResult trainMuon(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,
                       const TrainOptions& options, TrainObserver* observer) {
@@ -93,21 +116,8 @@ TrainResult trainMuon(const Recipe& recipe, CifarLoader& train, const CifarLoade
     Model model = run.createModel(recipe.name, recipe.network, RandomStream::NetworkInit);
     AirbenchNet& net = model.impl().net;
 
-    // Weight decay: hyp.weightDecay per 1024 examples (2e-6 per example in the script), applied
-    // as the coupled coefficient wd / lr of each group.
-    const double lrScale = hyp.learningRate / kMuonLr;
-    const double wd = hyp.weightDecay * batchSize / 1024.0;
-    auto group = [&](const char* name, std::vector<at::Tensor> params, double lr) {
-        return SgdGroup{name, std::move(params), lr * lrScale, wd / (lr * lrScale)};
-    };
-    NesterovSgd sgd({group("whitening bias", {net->whiten->bias}, kWhiteningBiasLr),
-                     group("batchnorm biases", net->batchNormBiases(), kBatchNormBiasLr),
-                     group("head", {net->head->weight}, kHeadLr)},
-                    kSgdMomentum);
-    Muon muon(net->convWeights(), hyp.learningRate, hyp.momentum, /*nesterov=*/true);
-
-    std::unique_ptr<TrainingStep> stepper = makeRunStep(
-        options.compiled, std::make_unique<MuonProgram>(*net, sgd, muon, hyp.labelSmoothing), run);
+    std::unique_ptr<TrainingStep> stepper =
+        makeRunStep(options.compiled, makeMuonProgram(*net, hyp, batchSize), run);
 
     train.resetEpoch();
     run.initWhiteningTimed(*net);

@@ -12,5 +12,8 @@ namespace airbench {
 
 std::unique_ptr<StepProgram> makeSgdProgram(AirbenchNetImpl& net, NesterovSgd& optimizer,
                                             double labelSmoothing);
+// The same step owning its optimizer.
+std::unique_ptr<StepProgram> makeSgdProgram(AirbenchNetImpl& net, NesterovSgd&& optimizer,
+                                            double labelSmoothing);
 
 }  // namespace airbench
