@@ -7,6 +7,7 @@
 
 #include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace airbench {
@@ -96,8 +97,9 @@ struct Recipe {
 
 // Every recipe, in the order the seed's table lists them.
 const std::vector<Recipe>& recipes();
-// Throws airbench::Error listing the known names when `name` is unknown.
-const Recipe& findRecipe(const std::string& name);
+// Throws airbench::Error listing the known names when `name` is unknown. (A string_view, so that
+// findRecipe("airbench94") binds no temporary string: the result refers to the registry.)
+const Recipe& findRecipe(std::string_view name);
 std::vector<std::string> recipeNames();
 
 }  // namespace airbench

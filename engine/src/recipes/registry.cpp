@@ -23,7 +23,7 @@ std::vector<std::string> recipeNames() {
     return names;
 }
 
-const Recipe& findRecipe(const std::string& name) {
+const Recipe& findRecipe(std::string_view name) {
     for (const Recipe& r : recipes()) {
         if (r.name == name) {
             return r;
@@ -33,7 +33,7 @@ const Recipe& findRecipe(const std::string& name) {
     for (const std::string& n : recipeNames()) {
         known += (known.empty() ? "" : ", ") + n;
     }
-    throw Error("unknown recipe '" + name + "' (known: " + known + ")");
+    throw Error("unknown recipe '" + std::string(name) + "' (known: " + known + ")");
 }
 
 }  // namespace airbench

@@ -30,8 +30,11 @@ public:
 
     StepOutput run(const at::Tensor& images, const at::Tensor& labels,
                    const std::vector<double>& rates) override {
-        if (failed_ || warmupLeft_ > 0) {
+        if (warmupLeft_ > 0) {
             --warmupLeft_;
+            return program_->run(images, labels, rates);
+        }
+        if (failed_) {
             return program_->run(images, labels, rates);
         }
         if (staticImages_.defined() && !staticImages_.sizes().equals(images.sizes())) {
