@@ -1,9 +1,15 @@
 // airbench selftest: the CUDA path against the CPU path on small inputs.
 //
 // Tolerances: the CUDA network runs in fp16 (10-bit mantissa) against fp32 on the CPU, so values
-// agree to about 1e-3 relative per operation; through a 7-layer network and a backward pass a few
-// 1e-2 relative is expected. Data movement (augmentation) must match exactly up to the fp16
-// rounding of the normalised pixels (< 4e-3 absolute for values within +-3).
+// agree to about 1e-3 relative per operation (the forward logits: 1.3e-3 on an H200). Gradients
+// are far noisier: at this check's quarter width, random weights and batch of 64, BatchNorm's
+// backward subtracts nearly equal fp16 quantities, and an H200 that trains every recipe to the
+// reference's accuracy gives 0.069 relative error for all gradients together (0.11 for the worst
+// tensor), 0.078 for one optimizer step, and up to 0.033 between two GPU executions of one step
+// (eager and captured). The gradient, step and compiled tolerances are about twice those
+// measurements: they catch a wrong kernel, a wrong update or a stale graph input (errors of order
+// 1), not fp16 noise. Data movement (augmentation) must match exactly up to the fp16 rounding of
+// the normalised pixels (< 4e-3 absolute for values within +-3).
 
 #include <airbench/inference.h>
 #include <airbench/loader.h>
@@ -160,9 +166,7 @@ std::vector<SelfTestCheck> compareDevices(const Device& gpu) {
     cpuLoss.backward();
     gpuLoss.backward();
     // Gradients and updates are compared as one vector over every trained tensor (what the step
-    // uses), with the worst single tensor named in the detail. A tensor whose gradient is a sum
-    // with heavy cancellation (a bias's) has a far larger relative error in fp16 than the whole:
-    // 0.11 for the worst one on an H200, which trains to the reference's accuracy.
+    // uses), with the worst single tensor named in the detail (see the tolerances at the top).
     const auto cpuParams = cpuNet->named_parameters(), gpuParams = gpuNet->named_parameters();
     auto compareAll = [&](const std::string& name,
                           const std::function<at::Tensor(size_t, bool)>& get, double tolerance,
@@ -194,7 +198,7 @@ std::vector<SelfTestCheck> compareDevices(const Device& gpu) {
             const at::Tensor& p = gpu ? gpuParams[i].value() : cpuParams[i].value();
             return cpuParams[i].value().grad().defined() ? p.grad() : at::Tensor();
         },
-        3e-2, "relative L2 error of all gradients"));
+        0.15, "relative L2 error of all gradients"));
     std::vector<at::Tensor> before;
     for (const auto& p : cpuParams)
         before.push_back(p.value().detach().clone());
@@ -211,7 +215,7 @@ std::vector<SelfTestCheck> compareDevices(const Device& gpu) {
             return gpu ? gpuParams[i].value().detach().to(at::kCPU, at::kFloat) - before[i]
                        : cpuDelta;
         },
-        5e-2, "relative L2 error of all updates"));
+        0.15, "relative L2 error of all updates"));
     return checks;
 }
 
@@ -222,8 +226,10 @@ std::vector<SelfTestCheck> compareDevices(const Device& gpu) {
 // rounding difference, however small, and a comparison of end points measures that, not the
 // capture). Ten steps cover the eager warm-up, the capture, replays under a changing schedule, a
 // re-capture when the whitening bias freezes, and a short last batch (run eagerly). The
-// executions differ only in how the learning-rate products round, so the updates and logits
-// must agree to fp16 rounding.
+// executions differ in how the learning-rate products round and in the order of cuDNN's
+// reductions, which this small network's fp16 gradients amplify (see the tolerances at the top);
+// a stale input, a learning rate that does not follow the schedule or a replay that does nothing
+// gives errors of order 1.
 using ProgramFactory = std::function<std::unique_ptr<StepProgram>(AirbenchNetImpl&, int)>;
 
 at::Tensor flatParameters(AirbenchNetImpl& net) {
@@ -285,7 +291,7 @@ SelfTestCheck compareCompiledStep(const Device& gpu, const CifarLoader& data,
         if (n.find("failed") != std::string::npos)
             failure = n;
     }
-    SelfTestCheck c = check(title, std::max(updateError, logitError), 1e-2,
+    SelfTestCheck c = check(title, std::max(updateError, logitError), 0.07,
                             "worst relative L2 error of a step's update or logits");
     if (captures == 0 || !failure.empty()) {
         c.passed = false;
