@@ -252,7 +252,8 @@ SelfTestCheck compareCompiledStep(const Device& gpu, const CifarLoader& data,
     AirbenchNetImpl& graphNet = *graphModel.impl().net;
     std::vector<std::string> notes;
     std::unique_ptr<TrainingStep> eager = makeEagerStep(makeProgram(eagerNet, kBatch));
-    std::unique_ptr<TrainingStep> graph = makeGraphStep(makeProgram(graphNet, kBatch), &notes);
+    std::unique_ptr<TrainingStep> graph = makeGraphStep(
+        makeProgram(graphNet, kBatch), [&notes](const std::string& n) { notes.push_back(n); });
     eagerNet.train();
     graphNet.train();
     const at::Tensor x = data.impl().images, y = data.impl().labels;

@@ -25,8 +25,9 @@ constexpr int kEagerWarmupSteps = 3;
 
 class CudaGraphStep : public TrainingStep {
 public:
-    CudaGraphStep(std::unique_ptr<StepProgram> program, std::vector<std::string>* notes)
-        : program_(std::move(program)), notes_(notes) {}
+    CudaGraphStep(std::unique_ptr<StepProgram> program,
+                  std::function<void(const std::string&)> note)
+        : program_(std::move(program)), note_(std::move(note)) {}
 
     StepOutput run(const at::Tensor& images, const at::Tensor& labels,
                    const std::vector<double>& rates) override {
@@ -105,8 +106,8 @@ private:
             graph_.reset();
             output_ = {};
             failed_ = true;
-            if (notes_) {
-                notes_->push_back("CUDA graph capture failed; continuing eagerly: " + error);
+            if (note_) {
+                note_("CUDA graph capture failed; continuing eagerly: " + error);
             }
             try {
                 torch::cuda::synchronize();
@@ -115,14 +116,14 @@ private:
             return false;
         }
         ++captures_;
-        if (notes_ && captures_ == 1) {
-            notes_->push_back("compiled mode: training step captured in a CUDA graph");
+        if (note_ && captures_ == 1) {
+            note_("compiled mode: training step captured in a CUDA graph");
         }
         return true;
     }
 
     std::unique_ptr<StepProgram> program_;
-    std::vector<std::string>* notes_;
+    std::function<void(const std::string&)> note_;
     std::unique_ptr<at::cuda::CUDAGraph> graph_;
     std::optional<c10::cuda::CUDAStream> side_;  // every capture on one stream
     at::Tensor staticImages_, staticLabels_;
@@ -145,8 +146,8 @@ bool graphCaptureAvailable(const AirbenchNetImpl& net, std::string& why) {
 }
 
 std::unique_ptr<TrainingStep> makeGraphStep(std::unique_ptr<StepProgram> program,
-                                            std::vector<std::string>* notes) {
-    return std::make_unique<CudaGraphStep>(std::move(program), notes);
+                                            std::function<void(const std::string&)> note) {
+    return std::make_unique<CudaGraphStep>(std::move(program), std::move(note));
 }
 
 }  // namespace airbench

@@ -31,7 +31,8 @@ std::unique_ptr<TrainingStep> makeRunStep(bool compiled, std::unique_ptr<StepPro
     if (compiled) {
         std::string why;
         if (graphCaptureAvailable(program->network(), why)) {
-            return makeGraphStep(std::move(program), &run.history.summary.notes);
+            return makeGraphStep(std::move(program),
+                                 [&run](const std::string& text) { run.note(text); });
         }
         run.note("compiled mode unavailable (" + why + "); running eagerly");
     }
@@ -45,7 +46,7 @@ bool graphCaptureAvailable(const AirbenchNetImpl&, std::string& why) {
 }
 
 std::unique_ptr<TrainingStep> makeGraphStep(std::unique_ptr<StepProgram>,
-                                            std::vector<std::string>*) {
+                                            std::function<void(const std::string&)>) {
     throw std::logic_error("makeGraphStep: this build has no CUDA graphs");
 }
 #endif

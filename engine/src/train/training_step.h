@@ -10,6 +10,7 @@
 
 #include <ATen/ATen.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,9 +58,10 @@ bool graphCaptureAvailable(const AirbenchNetImpl& net, std::string& why);
 
 // The CUDA-graph step (only where graphCaptureAvailable). It runs a few eager warm-up steps, then
 // captures, and re-captures when the set of trained tensors changes; a short batch runs eagerly.
-// If a capture fails it continues eagerly and says so through `notes`.
+// It reports the first capture, and a failed capture after which it continues eagerly, through
+// `note` (a run's log).
 std::unique_ptr<TrainingStep> makeGraphStep(std::unique_ptr<StepProgram> program,
-                                            std::vector<std::string>* notes);
+                                            std::function<void(const std::string&)> note);
 
 // The step a run asked for: the CUDA-graph step when `compiled` is set and this build and device
 // can capture graphs, otherwise eager (the run's log says why compiled mode was not used).
