@@ -40,7 +40,7 @@ public:
 
     StepOutput run(const at::Tensor& images, const at::Tensor& labels,
                    const std::vector<double>& rates) override {
-        StepOutput out = forwardBackward(images, labels);
+        StepOutput out = forwardBackward(net_, images, labels, smoothing_);
         auto& groups = sgd_.groups();
         groups[0].lr = groups[0].baseLr * rates.at(0);
         groups[1].lr = groups[1].baseLr * rates.at(1);
@@ -53,7 +53,7 @@ public:
 
     StepOutput run(const at::Tensor& images, const at::Tensor& labels,
                    const std::vector<at::Tensor>& rates) override {
-        StepOutput out = forwardBackward(images, labels);
+        StepOutput out = forwardBackward(net_, images, labels, smoothing_);
         const auto& groups = sgd_.groups();
         sgd_.step({rates.at(0) * groups[0].baseLr, rates.at(1) * groups[1].baseLr,
                    rates.at(1) * groups[2].baseLr});
@@ -62,17 +62,6 @@ public:
     }
 
 private:
-    StepOutput forwardBackward(const at::Tensor& images, const at::Tensor& labels) {
-        StepOutput out;
-        out.logits = net_.forward(images);
-        out.lossSum = perExampleLoss(out.logits, labels, smoothing_).sum();
-        net_.zero_grad(/*set_to_none=*/true);
-        out.lossSum.backward();
-        out.logits = out.logits.detach();
-        out.lossSum = out.lossSum.detach();
-        return out;
-    }
-
     AirbenchNetImpl& net_;
     NesterovSgd sgd_;
     Muon muon_;

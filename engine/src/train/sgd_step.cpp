@@ -1,7 +1,5 @@
 #include "train/sgd_step.h"
 
-#include "train/run_context.h"
-
 namespace airbench {
 namespace {
 
@@ -17,7 +15,7 @@ public:
 
     StepOutput run(const at::Tensor& images, const at::Tensor& labels,
                    const std::vector<double>& rates) override {
-        StepOutput out = forwardBackward(images, labels);
+        StepOutput out = forwardBackward(net_, images, labels, smoothing_);
         optimizer_.setLrFactor(rates.at(0));
         optimizer_.step();
         return out;
@@ -25,7 +23,7 @@ public:
 
     StepOutput run(const at::Tensor& images, const at::Tensor& labels,
                    const std::vector<at::Tensor>& rates) override {
-        StepOutput out = forwardBackward(images, labels);
+        StepOutput out = forwardBackward(net_, images, labels, smoothing_);
         std::vector<at::Tensor> lrs;
         for (const auto& g : optimizer_.groups()) {
             lrs.push_back(rates.at(0) * g.baseLr);
@@ -35,17 +33,6 @@ public:
     }
 
 private:
-    StepOutput forwardBackward(const at::Tensor& images, const at::Tensor& labels) {
-        StepOutput out;
-        out.logits = net_.forward(images);
-        out.lossSum = perExampleLoss(out.logits, labels, smoothing_).sum();
-        net_.zero_grad(/*set_to_none=*/true);
-        out.lossSum.backward();
-        out.logits = out.logits.detach();
-        out.lossSum = out.lossSum.detach();
-        return out;
-    }
-
     AirbenchNetImpl& net_;
     std::unique_ptr<NesterovSgd> owned_;  // set when the program owns its optimizer
     NesterovSgd& optimizer_;

@@ -22,6 +22,18 @@ private:
 
 }  // namespace
 
+StepOutput forwardBackward(AirbenchNetImpl& net, const at::Tensor& images, const at::Tensor& labels,
+                           double labelSmoothing) {
+    StepOutput out;
+    out.logits = net.forward(images);
+    out.lossSum = perExampleLoss(out.logits, labels, labelSmoothing).sum();
+    net.zero_grad(/*set_to_none=*/true);
+    out.lossSum.backward();
+    out.logits = out.logits.detach();
+    out.lossSum = out.lossSum.detach();
+    return out;
+}
+
 std::unique_ptr<TrainingStep> makeEagerStep(std::unique_ptr<StepProgram> program) {
     return std::make_unique<EagerStep>(std::move(program));
 }

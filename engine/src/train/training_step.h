@@ -29,6 +29,11 @@ struct StepOutput {
     at::Tensor lossSum;  // device scalar
 };
 
+// The first half of every recipe's step: forward, summed label-smoothed loss, gradients set to
+// none, backward. Returns the outputs detached.
+StepOutput forwardBackward(AirbenchNetImpl& net, const at::Tensor& images, const at::Tensor& labels,
+                           double labelSmoothing);
+
 class StepProgram {
 public:
     virtual ~StepProgram() = default;
