@@ -89,11 +89,21 @@ ImageSet testImages(int64_t n) {
     return set;
 }
 
+// The checks' networks: a quarter of the recipe's widths, trained at batches of 64.
+constexpr int kSelfTestBatch = 64;
+
+Recipe quarterWidth(const char* name) {
+    TrainOptions o;
+    o.widthMultiplier = 0.25;
+    o.batchSize = kSelfTestBatch;
+    return resolveRecipe(findRecipe(name), o);
+}
+
 std::vector<SelfTestCheck> compareDevices(const Device& gpu) {
     std::vector<SelfTestCheck> checks;
     const ImageSet images = testImages(256);
     LoaderOptions lo;
-    lo.batchSize = 64;
+    lo.batchSize = kSelfTestBatch;
     lo.augmentation = {true, 2, 12, true};
     lo.seed = 5;
     CifarLoader cpuLoader(images, true, lo, Device{});
@@ -136,11 +146,7 @@ std::vector<SelfTestCheck> compareDevices(const Device& gpu) {
                            "max abs deviation of W Sigma W^T from its ideal"));
 
     // 3. Forward, backward and one optimizer step from identical weights.
-    const Recipe recipe = resolveRecipe(findRecipe("airbench94"), [] {
-        TrainOptions o;
-        o.widthMultiplier = 0.25;
-        return o;
-    }());
+    const Recipe recipe = quarterWidth("airbench94");
     auto build = [&](const Device& d) {
         at::Generator gen = makeGenerator(Device{}, 42);
         Model m = makeModel(recipe.name, recipe.network, d, 42, gen);
@@ -151,8 +157,8 @@ std::vector<SelfTestCheck> compareDevices(const Device& gpu) {
     Model cpuModel = build(Device{}), gpuModel = build(gpu);
     AirbenchNet& cpuNet = cpuModel.impl().net;
     AirbenchNet& gpuNet = gpuModel.impl().net;
-    const at::Tensor x = cpuImages.slice(0, 0, 64);
-    const at::Tensor labels = cpuLoader.impl().labels.slice(0, 0, 64);
+    const at::Tensor x = cpuImages.slice(0, 0, kSelfTestBatch);
+    const at::Tensor labels = cpuLoader.impl().labels.slice(0, 0, kSelfTestBatch);
     cpuNet->train();
     gpuNet->train();
     const at::Tensor cpuLogits = cpuNet->forward(x);
@@ -168,19 +174,22 @@ std::vector<SelfTestCheck> compareDevices(const Device& gpu) {
     // Gradients and updates are compared as one vector over every trained tensor (what the step
     // uses), with the worst single tensor named in the detail (see the tolerances at the top).
     const auto cpuParams = cpuNet->named_parameters(), gpuParams = gpuNet->named_parameters();
-    auto compareAll = [&](const std::string& name,
-                          const std::function<at::Tensor(size_t, bool)>& get, double tolerance,
+    // The trained tensors: those with a gradient.
+    std::vector<size_t> trained;
+    for (size_t i = 0; i < cpuParams.size(); ++i) {
+        if (cpuParams[i].value().grad().defined())
+            trained.push_back(i);
+    }
+    auto compareAll = [&](const std::string& name, const std::function<at::Tensor(size_t)>& cpu,
+                          const std::function<at::Tensor(size_t)>& gpu, double tolerance,
                           const std::string& unit) {
         std::vector<at::Tensor> cpuParts, gpuParts;
         double worst = 0;
         std::string worstName;
-        for (size_t i = 0; i < cpuParams.size(); ++i) {
-            const at::Tensor c = get(i, false), g = get(i, true);
-            if (!c.defined())
-                continue;
-            cpuParts.push_back(c.flatten().to(at::kCPU, at::kDouble));
-            gpuParts.push_back(g.flatten().to(at::kCPU, at::kDouble));
-            const double e = relative(g, c);
+        for (size_t i : trained) {
+            cpuParts.push_back(cpu(i).flatten().to(at::kCPU, at::kDouble));
+            gpuParts.push_back(gpu(i).flatten().to(at::kCPU, at::kDouble));
+            const double e = relative(gpuParts.back(), cpuParts.back());
             if (e > worst) {
                 worst = e;
                 worstName = cpuParams[i].key();
@@ -194,26 +203,21 @@ std::vector<SelfTestCheck> compareDevices(const Device& gpu) {
     };
     checks.push_back(compareAll(
         "backward pass (gradients of every trained tensor)",
-        [&](size_t i, bool gpu) {
-            const at::Tensor& p = gpu ? gpuParams[i].value() : cpuParams[i].value();
-            return cpuParams[i].value().grad().defined() ? p.grad() : at::Tensor();
-        },
-        0.15, "relative L2 error of all gradients"));
+        [&](size_t i) { return cpuParams[i].value().grad(); },
+        [&](size_t i) { return gpuParams[i].value().grad(); }, 0.15,
+        "relative L2 error of all gradients"));
     std::vector<at::Tensor> before;
     for (const auto& p : cpuParams)
         before.push_back(p.value().detach().clone());
-    NesterovSgd cpuSgd = makeSgd(*cpuNet, recipe.hyp, 64),
-                gpuSgd = makeSgd(*gpuNet, recipe.hyp, 64);
+    NesterovSgd cpuSgd = makeSgd(*cpuNet, recipe.hyp, kSelfTestBatch),
+                gpuSgd = makeSgd(*gpuNet, recipe.hyp, kSelfTestBatch);
     cpuSgd.step();
     gpuSgd.step();
     checks.push_back(compareAll(
         "one optimizer step (parameter updates)",
-        [&](size_t i, bool gpu) {
-            const at::Tensor cpuDelta = cpuParams[i].value().detach() - before[i];
-            if (!cpuParams[i].value().grad().defined())
-                return at::Tensor();
-            return gpu ? gpuParams[i].value().detach().to(at::kCPU, at::kFloat) - before[i]
-                       : cpuDelta;
+        [&](size_t i) { return cpuParams[i].value().detach() - before[i]; },
+        [&](size_t i) {
+            return gpuParams[i].value().detach().to(at::kCPU, at::kFloat) - before[i];
         },
         0.15, "relative L2 error of all updates"));
     return checks;
@@ -230,7 +234,7 @@ std::vector<SelfTestCheck> compareDevices(const Device& gpu) {
 // reductions, which this small network's fp16 gradients amplify (see the tolerances at the top);
 // a stale input, a learning rate that does not follow the schedule or a replay that does nothing
 // gives errors of order 1.
-using ProgramFactory = std::function<std::unique_ptr<StepProgram>(AirbenchNetImpl&, int)>;
+using ProgramFactory = std::function<std::unique_ptr<StepProgram>(AirbenchNetImpl&)>;
 
 at::Tensor flatParameters(AirbenchNetImpl& net) {
     std::vector<at::Tensor> parts;
@@ -241,19 +245,20 @@ at::Tensor flatParameters(AirbenchNetImpl& net) {
 
 SelfTestCheck compareCompiledStep(const Device& gpu, const CifarLoader& data,
                                   const std::string& title, const Recipe& recipe,
-                                  const ProgramFactory& makeProgram, int rateCount) {
+                                  const ProgramFactory& makeProgram) {
     auto build = [&] {
         at::Generator gen = makeGenerator(Device{}, 7);
         return makeModel(recipe.name, recipe.network, gpu, 7, gen);
     };
-    constexpr int kBatch = 64;
     Model eagerModel = build(), graphModel = build();
     AirbenchNetImpl& eagerNet = *eagerModel.impl().net;
     AirbenchNetImpl& graphNet = *graphModel.impl().net;
     std::vector<std::string> notes;
-    std::unique_ptr<TrainingStep> eager = makeEagerStep(makeProgram(eagerNet, kBatch));
+    std::unique_ptr<StepProgram> eagerProgram = makeProgram(eagerNet);
+    const size_t rateCount = eagerProgram->rateCount();
+    std::unique_ptr<TrainingStep> eager = makeEagerStep(std::move(eagerProgram));
     std::unique_ptr<TrainingStep> graph = makeGraphStep(
-        makeProgram(graphNet, kBatch), [&notes](const std::string& n) { notes.push_back(n); });
+        makeProgram(graphNet), [&notes](const std::string& n) { notes.push_back(n); });
     eagerNet.train();
     graphNet.train();
     const at::Tensor x = data.impl().images, y = data.impl().labels;
@@ -273,10 +278,11 @@ SelfTestCheck compareCompiledStep(const Device& gpu, const CifarLoader& data,
                 toBuffers[i].copy_(fromBuffers[i]);
         }
         const at::Tensor before = flatParameters(eagerNet);
-        const int64_t begin = (s * kBatch) % 192, count = s == kSteps - 1 ? 48 : kBatch;
+        const int64_t begin = (s * kSelfTestBatch) % 192,
+                      count = s == kSteps - 1 ? 48 : kSelfTestBatch;
         const at::Tensor bx = x.slice(0, begin, begin + count),
                          by = y.slice(0, begin, begin + count);
-        std::vector<double> rates(static_cast<size_t>(rateCount), 1.0 - 0.08 * s);
+        std::vector<double> rates(rateCount, 1.0 - 0.08 * s);
         const StepOutput e = eager->run(bx, by, rates);
         const StepOutput g = graph->run(bx, by, rates);
         logitError = std::max(logitError, relative(g.logits, e.logits));
@@ -303,31 +309,24 @@ SelfTestCheck compareCompiledStep(const Device& gpu, const CifarLoader& data,
 
 std::vector<SelfTestCheck> compareCompiledSteps(const Device& gpu) {
     LoaderOptions lo;
-    lo.batchSize = 64;
+    lo.batchSize = kSelfTestBatch;
     const CifarLoader data(testImages(256), false, lo, gpu);
-    auto small = [](const char* name, int batch) {
-        TrainOptions o;
-        o.widthMultiplier = 0.25;
-        o.batchSize = batch;
-        return resolveRecipe(findRecipe(name), o);
-    };
     std::vector<SelfTestCheck> checks;
     for (const char* name : {"airbench94", "airbench96"}) {
-        const Recipe r = small(name, 64);
+        const Recipe r = quarterWidth(name);
         checks.push_back(compareCompiledStep(
             gpu, data, std::string("compiled step (CUDA graph) vs eager: SGD, ") + name, r,
-            [&](AirbenchNetImpl& net, int batch) {
-                return makeSgdProgram(net, makeSgd(net, r.hyp, batch), r.hyp.labelSmoothing);
-            },
-            1));
+            [&](AirbenchNetImpl& net) {
+                return makeSgdProgram(net, makeSgd(net, r.hyp, kSelfTestBatch),
+                                      r.hyp.labelSmoothing);
+            }));
     }
-    const Recipe muon = small("airbench94_muon", 64);
-    checks.push_back(compareCompiledStep(
-        gpu, data, "compiled step (CUDA graph) vs eager: Muon, airbench94_muon", muon,
-        [&](AirbenchNetImpl& net, int batch) {
-            return builtin::makeMuonProgram(net, muon.hyp, batch);
-        },
-        2));
+    const Recipe muon = quarterWidth("airbench94_muon");
+    checks.push_back(
+        compareCompiledStep(gpu, data, "compiled step (CUDA graph) vs eager: Muon, airbench94_muon",
+                            muon, [&](AirbenchNetImpl& net) {
+                                return builtin::makeMuonProgram(net, muon.hyp, kSelfTestBatch);
+                            }));
     return checks;
 }
 

@@ -115,11 +115,11 @@ TrainResult trainFaster(const Recipe& recipe, CifarLoader& train, const CifarLoa
     const int64_t totalSteps = plan.totalSteps, stepsPerEpoch = plan.stepsPerEpoch;
     Model model = run.createModel(recipe.name, recipe.network, RandomStream::NetworkInit);
     AirbenchNet& net = model.impl().net;
-    NesterovSgd optimizer = makeSgd(*net, hyp, batchSize);
     auto lookahead = hyp.lookahead ? std::make_unique<Lookahead>(*net) : nullptr;
     // Compiled mode captures the main network's step; the proxy always runs eagerly.
     std::unique_ptr<TrainingStep> stepper =
-        makeRunStep(options.compiled, makeSgdProgram(*net, optimizer, hyp.labelSmoothing), run);
+        makeRunStep(options.compiled,
+                    makeSgdProgram(*net, makeSgd(*net, hyp, batchSize), hyp.labelSmoothing), run);
 
     run.initWhiteningTimed(*net);
 

@@ -5,10 +5,8 @@ namespace {
 
 class SgdProgram : public StepProgram {
 public:
-    SgdProgram(AirbenchNetImpl& net, NesterovSgd& optimizer, double smoothing)
-        : net_(net), optimizer_(optimizer), smoothing_(smoothing) {}
-    SgdProgram(AirbenchNetImpl& net, std::unique_ptr<NesterovSgd> owned, double smoothing)
-        : net_(net), owned_(std::move(owned)), optimizer_(*owned_), smoothing_(smoothing) {}
+    SgdProgram(AirbenchNetImpl& net, NesterovSgd optimizer, double smoothing)
+        : net_(net), optimizer_(std::move(optimizer)), smoothing_(smoothing) {}
 
     AirbenchNetImpl& network() override { return net_; }
     size_t rateCount() const override { return 1; }
@@ -34,22 +32,15 @@ public:
 
 private:
     AirbenchNetImpl& net_;
-    std::unique_ptr<NesterovSgd> owned_;  // set when the program owns its optimizer
-    NesterovSgd& optimizer_;
+    NesterovSgd optimizer_;
     double smoothing_;
 };
 
 }  // namespace
 
-std::unique_ptr<StepProgram> makeSgdProgram(AirbenchNetImpl& net, NesterovSgd& optimizer,
+std::unique_ptr<StepProgram> makeSgdProgram(AirbenchNetImpl& net, NesterovSgd optimizer,
                                             double labelSmoothing) {
-    return std::make_unique<SgdProgram>(net, optimizer, labelSmoothing);
-}
-
-std::unique_ptr<StepProgram> makeSgdProgram(AirbenchNetImpl& net, NesterovSgd&& optimizer,
-                                            double labelSmoothing) {
-    return std::make_unique<SgdProgram>(net, std::make_unique<NesterovSgd>(std::move(optimizer)),
-                                        labelSmoothing);
+    return std::make_unique<SgdProgram>(net, std::move(optimizer), labelSmoothing);
 }
 
 }  // namespace airbench

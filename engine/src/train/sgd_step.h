@@ -10,10 +10,8 @@
 
 namespace airbench {
 
-std::unique_ptr<StepProgram> makeSgdProgram(AirbenchNetImpl& net, NesterovSgd& optimizer,
-                                            double labelSmoothing);
-// The same step owning its optimizer.
-std::unique_ptr<StepProgram> makeSgdProgram(AirbenchNetImpl& net, NesterovSgd&& optimizer,
+// The step owns its optimizer.
+std::unique_ptr<StepProgram> makeSgdProgram(AirbenchNetImpl& net, NesterovSgd optimizer,
                                             double labelSmoothing);
 
 }  // namespace airbench

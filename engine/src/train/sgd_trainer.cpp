@@ -53,14 +53,14 @@ TrainResult trainWithSgd(const Recipe& recipe, CifarLoader& train, const CifarLo
 
     Model model = run.createModel(recipe.name, recipe.network, RandomStream::NetworkInit);
     AirbenchNet& net = model.impl().net;
-    NesterovSgd optimizer = makeSgd(*net, hyp, batchSize);
     // The snapshot predates the whitening init, as in the reference (its first update nearly
     // erases the stale copy).
     std::unique_ptr<Lookahead> lookahead =
         hyp.lookahead ? std::make_unique<Lookahead>(*net) : nullptr;
 
     std::unique_ptr<TrainingStep> stepper =
-        makeRunStep(options.compiled, makeSgdProgram(*net, optimizer, hyp.labelSmoothing), run);
+        makeRunStep(options.compiled,
+                    makeSgdProgram(*net, makeSgd(*net, hyp, batchSize), hyp.labelSmoothing), run);
 
     train.resetEpoch();
     run.initWhiteningTimed(*net);
