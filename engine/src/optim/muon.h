@@ -22,6 +22,10 @@ struct NewtonSchulzCoefficients {
 // returns the input's dtype.
 at::Tensor newtonSchulz(const at::Tensor& g, int steps = 3, double eps = 1e-7,
                         NewtonSchulzCoefficients k = {});
+// The same for a stack of equally shaped matrices (batch x rows x cols), each normalised and
+// orthogonalised on its own, in one batched product per step.
+at::Tensor newtonSchulzBatched(const at::Tensor& g, int steps = 3, double eps = 1e-7,
+                               NewtonSchulzCoefficients k = {});
 
 class Muon {
 public:

@@ -1,5 +1,7 @@
 #include "optim/nesterov_sgd.h"
 
+#include "optim/multi_tensor.h"
+
 namespace airbench {
 
 NesterovSgd::NesterovSgd(std::vector<SgdGroup> groups, double momentum)
@@ -23,25 +25,37 @@ void NesterovSgd::step() {
 void NesterovSgd::step(const std::vector<at::Tensor>& deviceLrs) {
     at::NoGradGuard noGrad;
     for (size_t gi = 0; gi < groups_.size(); ++gi) {
-        SgdGroup& group = groups_[gi];
-        for (size_t pi = 0; pi < group.params.size(); ++pi) {
-            at::Tensor& p = group.params[pi];
-            const at::Tensor& grad = p.grad();
-            if (!grad.defined()) {
-                continue;
-            }
-            at::Tensor d = group.weightDecay != 0 ? grad.add(p, group.weightDecay) : grad;
-            at::Tensor& buf = buffers_[gi][pi];
-            if (!buf.defined()) {
-                buf = d.clone();
+        const SgdGroup& group = groups_[gi];
+        WithGradients live = withGradients(group.params);
+        if (live.params.empty()) {
+            continue;
+        }
+        // The per-tensor update, one foreach op per line (the group's tensors share a dtype):
+        //   d = g + wd p;  buf = d or mu buf + d;  p -= lr (d + mu buf)
+        std::vector<at::Tensor> d =
+            group.weightDecay != 0 ? at::_foreach_add(live.grads, live.params, group.weightDecay)
+                                   : live.grads;
+        std::vector<at::Tensor> running, runningD, bufs;
+        for (size_t k = 0; k < live.params.size(); ++k) {
+            at::Tensor& buf = buffers_[gi][live.index[k]];
+            if (buf.defined()) {
+                running.push_back(buf);
+                runningD.push_back(d[k]);
             } else {
-                buf.mul_(momentum_).add_(d);
+                buf = d[k].clone();
             }
-            if (deviceLrs.empty()) {
-                p.add_(d.add(buf, momentum_), -group.lr);
-            } else {
-                p.sub_(d.add(buf, momentum_).mul_(deviceLrs[gi]));
-            }
+            bufs.push_back(buf);
+        }
+        if (!running.empty()) {
+            at::_foreach_mul_(running, momentum_);
+            at::_foreach_add_(running, runningD);
+        }
+        std::vector<at::Tensor> update = at::_foreach_add(d, bufs, momentum_);
+        if (deviceLrs.empty()) {
+            at::_foreach_add_(live.params, update, -group.lr);
+        } else {
+            scaleInPlace(update, deviceLrs.at(gi));
+            at::_foreach_sub_(live.params, update);
         }
     }
 }

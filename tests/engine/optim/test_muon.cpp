@@ -77,6 +77,64 @@ private Q_SLOTS:
         QVERIFY(q.detach().eq(1).all().item<bool>());
     }
 
+    void batchedNewtonSchulzTreatsEachMatrixOnItsOwn() {
+        at::manual_seed(6);
+        for (auto shape : {std::make_pair(16, 72), std::make_pair(40, 12)}) {
+            // Different scales: each matrix must be normalised by its own norm.
+            const at::Tensor stack = at::randn({3, shape.first, shape.second}) *
+                                     at::tensor({1.0f, 30.0f, 0.01f}).view({3, 1, 1});
+            const at::Tensor batched = newtonSchulzBatched(stack);
+            QCOMPARE(batched.sizes(), stack.sizes());
+            for (int64_t i = 0; i < 3; ++i) {
+                const at::Tensor ref = referenceNewtonSchulz(stack[i].to(at::kDouble), 3);
+                const double err = (batched[i].to(at::kDouble) - ref).abs().max().item<double>();
+                QVERIFY2(err < 1e-4, qPrintable(QString("%1x%2 #%3: %4")
+                                                    .arg(shape.first)
+                                                    .arg(shape.second)
+                                                    .arg(i)
+                                                    .arg(err)));
+            }
+        }
+    }
+
+    // Several filter banks, two of them of equal shape (stacked into one batched orthogonalisation)
+    // and one without a gradient, against the float64 per-tensor reference.
+    void stepOverSeveralFilterBanksMatchesTheReference() {
+        at::manual_seed(7);
+        const std::vector<std::vector<int64_t>> shapes{
+            {8, 4, 3, 3}, {6, 8, 3, 3}, {8, 4, 3, 3}, {5, 2, 3, 3}};
+        std::vector<at::Tensor> params, ref, bufs;
+        for (const auto& shape : shapes) {
+            const at::Tensor w = at::randn(shape, at::kDouble);
+            params.push_back(
+                w.to(at::kFloat).contiguous(at::MemoryFormat::ChannelsLast).requires_grad_(true));
+            ref.push_back(w.clone());
+            bufs.push_back(at::zeros_like(w));
+        }
+        Muon muon(params, 0.2, 0.7);
+        for (int step = 0; step < 3; ++step) {
+            for (size_t i = 0; i < params.size(); ++i) {
+                if (i == 3) {
+                    continue;  // no gradient: skipped
+                }
+                const at::Tensor g = at::randn(shapes[i], at::kDouble);
+                params[i].mutable_grad() = g.to(at::kFloat);
+                bufs[i] = 0.7 * bufs[i] + g;
+                const at::Tensor u = g + 0.7 * bufs[i];
+                const int64_t rows = shapes[i][0];
+                ref[i] = ref[i] * (std::sqrt(double(rows)) / ref[i].norm().item<double>());
+                ref[i] = ref[i] - 0.2 * referenceNewtonSchulz(u.reshape({rows, -1}), 3)
+                                            .view(at::IntArrayRef(shapes[i]));
+            }
+            muon.step();
+        }
+        for (size_t i = 0; i < params.size(); ++i) {
+            const double err =
+                (params[i].detach().to(at::kDouble) - ref[i]).abs().max().item<double>();
+            QVERIFY2(err < 1e-4, qPrintable(QString("tensor %1: %2").arg(i).arg(err)));
+        }
+    }
+
     // The CUDA-graph step reads Muon's lr from a device scalar; on the CPU that path must give
     // the host-lr update.
     void deviceScalarLearningRateGivesTheSameUpdate() {

@@ -98,6 +98,44 @@ private Q_SLOTS:
         }
     }
 
+    // The step updates a group with multi-tensor (foreach) ops. Against the per-tensor formula
+    // written out here: tensors of several shapes and layouts, one that never has a gradient and
+    // one whose first gradient (and so its momentum buffer) arrives only at the third step.
+    void multiTensorStepMatchesThePerTensorUpdate() {
+        at::manual_seed(5);
+        const std::vector<at::Tensor> start{
+            at::randn({6, 4, 3, 3}).contiguous(at::MemoryFormat::ChannelsLast), at::randn({7}),
+            at::randn({3, 5}), at::randn({2})};
+        std::vector<at::Tensor> params, expected, buffers(start.size());
+        for (const at::Tensor& t : start) {
+            params.push_back(t.clone().requires_grad_(true));
+            expected.push_back(t.clone());
+        }
+        const double lr = 0.3, wd = 0.2, mu = 0.85;
+        NesterovSgd sgd({SgdGroup{"mixed", params, lr, wd}}, mu);
+        for (int step = 0; step < 4; ++step) {
+            for (size_t i = 0; i < params.size(); ++i) {
+                const bool hasGrad = i == 0 || i == 1 || (i == 2 && step >= 2);
+                params[i].mutable_grad() = hasGrad ? at::randn_like(params[i]) : at::Tensor();
+                if (!hasGrad) {
+                    continue;
+                }
+                const at::Tensor d = params[i].grad() + wd * expected[i];
+                buffers[i] = buffers[i].defined() ? mu * buffers[i] + d : d;
+                expected[i] = expected[i] - lr * (d + mu * buffers[i]);
+            }
+            sgd.step();
+            for (size_t i = 0; i < params.size(); ++i) {
+                const double err = (params[i].detach() - expected[i]).abs().max().item<double>();
+                QVERIFY2(err < 1e-6,
+                         qPrintable(QString("step %1, tensor %2: %3").arg(step).arg(i).arg(err)));
+            }
+        }
+        QVERIFY(params[3].detach().equal(start[3]));  // never had a gradient: untouched
+        QVERIFY(!params[2].detach().equal(start[2]));
+        QVERIFY(params[0].is_contiguous(at::MemoryFormat::ChannelsLast));
+    }
+
     void scheduleAMatchesTheSpecAtChosenSteps() {
         const Hyperparameters h = findRecipe("airbench94").hyp;  // T = 476, W = 109
         QCOMPARE(lrFactor(h, 0, 476), 0.2);
