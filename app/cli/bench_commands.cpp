@@ -26,8 +26,73 @@ struct BenchCommandOptions {
     std::optional<double> epochs;
     bool compiled = false;
     bool matmul = false;
+    bool profile = false;
+    std::string tracePath;
+    int profileTop = 15;
     std::string jsonPath;
 };
+
+std::string shortened(const std::string& name, size_t width) {
+    return name.size() <= width ? name : name.substr(0, width - 3) + "...";
+}
+
+// Profiles the same run that was just timed (same steps, same options), after its own warm-up.
+nlohmann::json printProfile(const Recipe& recipe, CifarLoader& trainLoader,
+                            const CifarLoader& testLoader, const BenchOptions& timed,
+                            const BenchCommandOptions& o) {
+    ProfileOptions options;
+    options.train = timed.train;
+    options.steps = timed.steps;
+    options.warmupSteps = timed.warmupSteps;
+    options.tracePath = o.tracePath;
+    std::fprintf(stderr, "profiling the same run...\n");
+    const ProfileReport p = profileTraining(recipe, trainLoader, &testLoader, options);
+    std::printf("\nprofile: %lld steps; %s inside the run clock %.3f s of the clock's %.3f s",
+                static_cast<long long>(p.steps), p.clock.c_str(), p.profiledSeconds,
+                p.clockSeconds);
+    if (p.clock.rfind("CUDA", 0) == 0 && p.clockSeconds > 0) {
+        std::printf(" (the GPU busy %.0f%% of it)", 100 * p.profiledSeconds / p.clockSeconds);
+    }
+    std::printf("; outside it (data loading) %.3f s; wall time with the profiler %.3f s\n",
+                p.untimedSeconds, p.wallSeconds);
+    auto rowsJson = [&](const std::vector<ProfileRow>& rows, size_t limit) {
+        nlohmann::json out = nlohmann::json::array();
+        for (size_t i = 0; i < rows.size() && i < limit; ++i) {
+            out.push_back({{"name", rows[i].name},
+                           {"category", rows[i].category},
+                           {"calls", rows[i].calls},
+                           {"seconds", rows[i].seconds},
+                           {"share", rows[i].seconds / p.profiledSeconds}});
+        }
+        return out;
+    };
+    std::printf("%-28s %8s %10s %7s\n", "category", "calls", "ms/step", "share");
+    for (const ProfileRow& row : p.categories) {
+        std::printf("%-28s %8lld %10.3f %6.1f%%\n", row.name.c_str(),
+                    static_cast<long long>(row.calls), 1e3 * row.seconds / double(p.steps),
+                    100 * row.seconds / p.profiledSeconds);
+    }
+    const size_t top = static_cast<size_t>(o.profileTop);
+    std::printf("\n%-72s %8s %10s %7s\n", "top kernels / operators", "calls", "ms/step", "share");
+    for (size_t i = 0; i < p.rows.size() && i < top; ++i) {
+        const ProfileRow& row = p.rows[i];
+        std::printf("%-72s %8lld %10.3f %6.1f%%\n", shortened(row.name, 72).c_str(),
+                    static_cast<long long>(row.calls), 1e3 * row.seconds / double(p.steps),
+                    100 * row.seconds / p.profiledSeconds);
+    }
+    if (!o.tracePath.empty() && p.traceError.empty()) {
+        std::printf("full trace: %s\n", o.tracePath.c_str());
+    }
+    return {{"clock", p.clock},
+            {"steps", p.steps},
+            {"wall_seconds", p.wallSeconds},
+            {"clock_seconds", p.clockSeconds},
+            {"profiled_seconds", p.profiledSeconds},
+            {"untimed_seconds", p.untimedSeconds},
+            {"categories", rowsJson(p.categories, p.categories.size())},
+            {"top", rowsJson(p.rows, top)},
+            {"trace_error", p.traceError}};
+}
 
 int runBench(const BenchCommandOptions& o) {
     TrainOptions train;
@@ -110,8 +175,17 @@ int runBench(const BenchCommandOptions& o) {
         }
         j["matmul"] = rates;
     }
+    if (o.profile) {
+        j["profile"] = printProfile(recipe, trainLoader, testLoader, options, o);
+    }
     if (!o.jsonPath.empty()) {
         writeJsonFile(o.jsonPath, j);
+    }
+    if (o.profile && !j["profile"]["trace_error"].get<std::string>().empty()) {
+        // After the table and the JSON: the profile itself is good, only the trace is missing.
+        std::fprintf(stderr, "airbench: error: %s\n",
+                     j["profile"]["trace_error"].get<std::string>().c_str());
+        return 1;
     }
     return 0;
 }
@@ -169,6 +243,14 @@ Command addBenchCommand(CLI::App& app) {
     c->add_flag("--compiled", o->compiled, "CUDA-graph training step");
     c->add_flag("--matmul", o->matmul,
                 "Also measure the device's dense matmul rate and the run's fraction of it");
+    c->add_flag("--profile", o->profile,
+                "Then profile the same run: time per category (convolution, batch norm, ...) and "
+                "the top kernels (CUDA) or operators (CPU)");
+    c->add_option("--profile-top", o->profileTop, "Kernels or operators listed by --profile")
+        ->check(CLI::Range(1, 10000))
+        ->capture_default_str();
+    c->add_option("--trace", o->tracePath,
+                  "With --profile: also save the full trace (chrome://tracing, Perfetto)");
     c->add_option("--json", o->jsonPath, "Write the figures as JSON");
     return {c, [o] { return runBench(*o); }};
 }

@@ -176,6 +176,36 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("--model"), qPrintable(r.err));
     }
 
+    // bench --profile: the category table and the top rows on stdout and in the JSON. A trace is
+    // written where the LibTorch has Kineto; elsewhere the command says so and exits with 1,
+    // after printing and saving the profile.
+    void benchProfilesTheTimedRun() {
+        QTemporaryDir tmp;
+        const QString json = tmp.path() + "/bench.json", trace = tmp.path() + "/trace.json";
+        const Result r =
+            runCli({"bench", "--synthetic", "--width", "0.25", "--batch-size", "256", "--steps",
+                    "2", "--profile", "--profile-top", "5", "--trace", trace, "--json", json});
+        const bool traced = QFile::exists(trace);
+        QVERIFY2(traced ? r.code == 0 : (r.code == 1 && r.err.contains("could not save the trace")),
+                 qPrintable(r.err));
+        QVERIFY2(r.out.contains("category") && r.out.contains("convolution"), qPrintable(r.out));
+        QFile file(json);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject profile =
+            QJsonDocument::fromJson(file.readAll()).object()["profile"].toObject();
+        QCOMPARE(profile["steps"].toInt(), 2);
+        QCOMPARE(profile["top"].toArray().size(), 5);
+        bool conv = false;
+        double share = 0;
+        for (const QJsonValue& c : profile["categories"].toArray()) {
+            conv = conv || c.toObject()["name"].toString() == "convolution";
+            share += c.toObject()["share"].toDouble();
+        }
+        QVERIFY(conv);
+        QVERIFY2(std::abs(share - 1) < 1e-6, qPrintable(QString::number(share)));
+        QCOMPARE(profile["trace_error"].toString().isEmpty(), traced);
+    }
+
     void recipesListsTheRegistry() {
         const Result r = runCli({"recipes", "--json"});
         QCOMPARE(r.code, 0);

@@ -58,4 +58,42 @@ struct BenchReport {
 BenchReport benchmarkTraining(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,
                               const BenchOptions& options);
 
+// Where a training run's time goes, from LibTorch's profiler (Kineto). On CUDA the rows are GPU
+// kernels with their device time; on the CPU they are operators with their self time (time not
+// spent in the operators they call). Each row also has a coarse category (convolution, batch
+// norm, GELU, pooling, optimizer, ...) so that runs of different recipes or builds compare.
+struct ProfileRow {
+    std::string name;
+    std::string category;
+    int64_t calls = 0;
+    double seconds = 0;
+};
+// Only what the run clock counts is in the rows (whitening, training steps, final TTA: what a
+// run's time counts); kernels or operators outside it (data loading, per-epoch evaluation) are
+// summed in untimedSeconds.
+struct ProfileReport {
+    std::string clock;        // what the seconds count: "CUDA kernel time" or "CPU self time"
+    int64_t steps = 0;        // optimizer steps in the profiled run
+    double wallSeconds = 0;   // the profiled run end to end (profiler overhead included)
+    double clockSeconds = 0;  // the run clock's stretches, as the profiler saw them
+    // The sum over rows; on CUDA, divided by clockSeconds it says how busy the GPU was.
+    double profiledSeconds = 0;
+    double untimedSeconds = 0;           // kernels or operators outside the run clock
+    std::vector<ProfileRow> rows;        // by seconds, largest first
+    std::vector<ProfileRow> categories;  // the rows summed per category, largest first
+    std::string traceError;  // why ProfileOptions::tracePath could not be written, if it could not
+};
+struct ProfileOptions {
+    TrainOptions train;
+    int64_t steps = 0;  // steps in the profiled run; 0 = a whole run (with the final TTA)
+    int64_t warmupSteps = 5;
+    std::string tracePath;  // also save the full trace here (chrome://tracing, Perfetto)
+};
+// The coarse category of a kernel or operator name.
+std::string profileCategory(const std::string& name);
+// Profiles one run of `recipe` after an untimed warm-up. Throws airbench::Error if this
+// LibTorch cannot profile.
+ProfileReport profileTraining(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,
+                              const ProfileOptions& options);
+
 }  // namespace airbench

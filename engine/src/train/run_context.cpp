@@ -41,6 +41,11 @@ void RunContext::startClock() {
     synchronize(device);
     started_ = std::chrono::steady_clock::now();
     running_ = true;
+    // After the synchronisation, so that no earlier kernel runs inside the scope.
+    timedScope_.emplace(at::RecordScope::USER_SCOPE);
+    if (timedScope_->isActive()) {
+        timedScope_->before(kTimedScopeName);
+    }
 }
 
 void RunContext::stopClock() {
@@ -50,6 +55,7 @@ void RunContext::stopClock() {
     synchronize(device);
     seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     running_ = false;
+    timedScope_.reset();
 }
 
 void RunContext::note(const std::string& text) {

@@ -1,0 +1,256 @@
+// profileTraining: one training run under LibTorch's Kineto profiler, summarised per kernel (CUDA)
+// or per operator (CPU) and per coarse category.
+
+#include <airbench/bench.h>
+#include <airbench/error.h>
+
+#include "core/torch_device.h"
+#include "train/run_context.h"
+
+#include <torch/csrc/autograd/profiler_kineto.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <map>
+#include <set>
+
+namespace airbench {
+namespace {
+
+namespace kineto = torch::autograd::profiler;
+using torch::profiler::impl::ActivityType;
+using torch::profiler::impl::ProfilerConfig;
+using torch::profiler::impl::ProfilerState;
+
+std::string lowercase(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+bool containsAny(const std::string& text, std::initializer_list<const char*> parts) {
+    for (const char* p : parts) {
+        if (text.find(p) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+struct Span {
+    uint64_t start = 0;
+    uint64_t end = 0;
+    std::string name;
+};
+
+struct Sample {
+    std::string name;
+    uint64_t start = 0;  // us, on the profiler's clock
+    double seconds = 0;
+};
+
+// Self time of each CPU operator: on its thread, its duration minus that of the operators it
+// directly encloses (operators nest: aten::conv2d calls aten::convolution calls ...).
+std::vector<Sample> cpuSelfTimes(const std::vector<kineto::KinetoEvent>& events) {
+    std::map<uint64_t, std::vector<Span>> byThread;
+    for (const auto& e : events) {
+        if (e.deviceType() == c10::DeviceType::CPU) {
+            byThread[e.startThreadId()].push_back(
+                {e.startUs(), e.startUs() + e.durationUs(), e.name()});
+        }
+    }
+    std::vector<Sample> out;
+    for (auto& [thread, spans] : byThread) {
+        std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
+            return a.start != b.start ? a.start < b.start : a.end > b.end;
+        });
+        std::vector<double> self(spans.size());
+        std::vector<size_t> open;
+        for (size_t i = 0; i < spans.size(); ++i) {
+            self[i] = double(spans[i].end - spans[i].start);
+            while (!open.empty() && spans[open.back()].end <= spans[i].start) {
+                open.pop_back();
+            }
+            if (!open.empty()) {
+                self[open.back()] -= double(spans[i].end - spans[i].start);
+            }
+            open.push_back(i);
+        }
+        for (size_t i = 0; i < spans.size(); ++i) {
+            if (spans[i].name != kTimedScopeName) {
+                out.push_back({spans[i].name, spans[i].start, std::max(0.0, self[i]) * 1e-6});
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<Sample> deviceTimes(const std::vector<kineto::KinetoEvent>& events) {
+    std::vector<Sample> out;
+    for (const auto& e : events) {
+        if (e.deviceType() == c10::DeviceType::CUDA) {
+            out.push_back({e.name(), e.startUs(), double(e.durationUs()) * 1e-6});
+        }
+    }
+    return out;
+}
+
+// The stretches of the run clock (whitening, training epochs, final evaluation): the clock
+// synchronises the device before it opens a stretch and before it closes one, so every kernel
+// that starts inside a stretch belongs to it.
+std::vector<std::pair<uint64_t, uint64_t>> timedStretches(
+    const std::vector<kineto::KinetoEvent>& events) {
+    std::vector<std::pair<uint64_t, uint64_t>> out;
+    for (const auto& e : events) {
+        if (e.deviceType() == c10::DeviceType::CPU && e.name() == kTimedScopeName) {
+            out.emplace_back(e.startUs(), e.startUs() + e.durationUs());
+        }
+    }
+    return out;
+}
+
+bool inside(const std::vector<std::pair<uint64_t, uint64_t>>& stretches, uint64_t t) {
+    for (const auto& [from, to] : stretches) {
+        if (t >= from && t < to) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::vector<ProfileRow> summed(const std::vector<Sample>& samples, bool byCategory) {
+    std::map<std::string, ProfileRow> rows;
+    for (const auto& [name, start, seconds] : samples) {
+        const std::string category = profileCategory(name);
+        ProfileRow& row = rows[byCategory ? category : name];
+        row.name = byCategory ? category : name;
+        row.category = category;
+        row.calls += 1;
+        row.seconds += seconds;
+    }
+    std::vector<ProfileRow> out;
+    for (auto& [key, row] : rows) {
+        out.push_back(std::move(row));
+    }
+    std::sort(out.begin(), out.end(), [](const ProfileRow& a, const ProfileRow& b) {
+        return a.seconds != b.seconds ? a.seconds > b.seconds : a.name < b.name;
+    });
+    return out;
+}
+
+}  // namespace
+
+std::string profileCategory(const std::string& name) {
+    const std::string n = lowercase(name);
+    // Order matters: cuDNN's batch-norm kernels also say "cudnn".
+    if (containsAny(n, {"batch_norm", "batchnorm", "bn_fw", "bn_bw", "welford"})) {
+        return "batch norm";
+    }
+    if (containsAny(n, {"gelu"})) {
+        return "GELU";
+    }
+    if (containsAny(n, {"pool"})) {
+        return "pooling";
+    }
+    // cuDNN and cuBLAS kernels both say "xmma"/"cutlass"/"gemm"; only convolutions say which pass.
+    if (containsAny(n, {"conv", "implicit_gemm", "fprop", "dgrad", "wgrad", "cudnn", "nchwtonhwc",
+                        "nhwctonchw"})) {
+        return "convolution";
+    }
+    if (containsAny(n, {"foreach", "multi_tensor"})) {
+        return "optimizer (multi-tensor)";
+    }
+    if (containsAny(n, {"gemm", "cublas", "cutlass", "aten::mm", "aten::bmm", "aten::addmm",
+                        "aten::baddbmm", "aten::linear", "aten::matmul", "sm90_", "sm80_"})) {
+        return "matrix multiply";
+    }
+    if (containsAny(n, {"softmax", "nll_loss", "cross_entropy", "log_sum_exp"})) {
+        return "loss";
+    }
+    if (containsAny(n, {"memcpy", "memset", "copy", "cast", "aten::to", "contiguous", "cat",
+                        "stack", "index", "gather"})) {
+        return "copy, cast, gather";
+    }
+    if (containsAny(n, {"reduce", "sum", "norm", "mean", "max", "argmax"})) {
+        return "reduction";
+    }
+    return "other element-wise";
+}
+
+ProfileReport profileTraining(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,
+                              const ProfileOptions& options) {
+    const Recipe resolved = resolveRecipe(recipe, options.train);
+    const bool cuda = train.device().isCuda();
+    if (options.warmupSteps > 0) {
+        warmup(resolved, train, options.train, options.warmupSteps);
+    }
+    TrainOptions run = options.train;
+    run.evaluateEveryEpoch = false;
+    const RunPlan plan = planForLoader(resolved, train, test ? test->size() : 0);
+    if (options.steps > 0 && options.steps < plan.totalSteps) {
+        run.epochs = double(options.steps) / double(std::max<int64_t>(1, plan.stepsPerEpoch));
+    }
+
+    const ProfilerConfig config(ProfilerState::KINETO);
+    std::set<ActivityType> activities{ActivityType::CPU};
+    if (cuda) {
+        activities.insert(ActivityType::CUDA);
+    }
+    std::unique_ptr<kineto::ProfilerResult> result;
+    TrainResult trained;
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        kineto::prepareProfiler(config, activities);
+        kineto::enableProfiler(config, activities);
+    } catch (const std::exception& e) {
+        throw Error(std::string("this LibTorch cannot profile: ") + e.what());
+    }
+    try {
+        trained =
+            airbench::train(resolved, train, options.steps > 0 ? nullptr : test, run, nullptr);
+        synchronize(train.device());
+    } catch (...) {
+        kineto::disableProfiler();
+        throw;
+    }
+    result = kineto::disableProfiler();
+    ProfileReport report;
+    report.wallSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!options.tracePath.empty()) {
+        try {
+            result->save(options.tracePath);
+        } catch (const std::exception& e) {
+            // Debian's CPU LibTorch profiles through its fallback collector, which has no trace.
+            const std::string what = e.what();
+            report.traceError = "could not save the trace to " + options.tracePath + ": " +
+                                what.substr(0, what.find('\n'));
+        }
+    }
+    report.clock = cuda ? "CUDA kernel time" : "CPU self time";
+    report.steps = trained.history.summary.steps;
+    const auto& events = result->events();
+    const auto stretches = timedStretches(events);
+    std::vector<Sample> timed;
+    for (Sample& sample : cuda ? deviceTimes(events) : cpuSelfTimes(events)) {
+        if (inside(stretches, sample.start)) {
+            report.profiledSeconds += sample.seconds;
+            timed.push_back(std::move(sample));
+        } else {
+            report.untimedSeconds += sample.seconds;
+        }
+    }
+    for (const auto& [from, to] : stretches) {
+        report.clockSeconds += double(to - from) * 1e-6;
+    }
+    report.rows = summed(timed, /*byCategory=*/false);
+    report.categories = summed(timed, /*byCategory=*/true);
+    if (report.rows.empty()) {
+        throw Error("the profiler recorded no " + std::string(cuda ? "CUDA kernels" : "operators") +
+                    " (is Kineto built into this LibTorch?)");
+    }
+    return report;
+}
+
+}  // namespace airbench
