@@ -7,7 +7,9 @@
 #include "core/torch_device.h"
 #include "train/run_context.h"
 
+#ifdef AIRBENCH_WITH_PROFILER
 #include <torch/csrc/autograd/profiler_kineto.h>
+#endif
 
 #include <algorithm>
 #include <cctype>
@@ -17,11 +19,6 @@
 
 namespace airbench {
 namespace {
-
-namespace kineto = torch::autograd::profiler;
-using torch::profiler::impl::ActivityType;
-using torch::profiler::impl::ProfilerConfig;
-using torch::profiler::impl::ProfilerState;
 
 std::string lowercase(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(),
@@ -38,6 +35,31 @@ bool containsAny(const std::string& text, std::initializer_list<const char*> par
     return false;
 }
 
+#ifdef AIRBENCH_WITH_PROFILER
+namespace kineto = torch::autograd::profiler;
+using torch::profiler::impl::ActivityType;
+using torch::profiler::impl::ProfilerConfig;
+using torch::profiler::impl::ProfilerState;
+
+// KinetoEvent's clock: microseconds up to LibTorch 1.13 (startUs, durationUs), nanoseconds in
+// 2.x (startNs, durationNs). Whichever the event has, in nanoseconds.
+template <class Event>
+auto startNs(const Event& e, int) -> decltype(e.startNs()) {
+    return e.startNs();
+}
+template <class Event>
+uint64_t startNs(const Event& e, long) {
+    return e.startUs() * 1000;
+}
+template <class Event>
+auto durationNs(const Event& e, int) -> decltype(e.durationNs()) {
+    return e.durationNs();
+}
+template <class Event>
+uint64_t durationNs(const Event& e, long) {
+    return e.durationUs() * 1000;
+}
+
 struct Span {
     uint64_t start = 0;
     uint64_t end = 0;
@@ -46,7 +68,7 @@ struct Span {
 
 struct Sample {
     std::string name;
-    uint64_t start = 0;  // us, on the profiler's clock
+    uint64_t start = 0;  // ns, on the profiler's clock
     double seconds = 0;
 };
 
@@ -56,8 +78,8 @@ std::vector<Sample> cpuSelfTimes(const std::vector<kineto::KinetoEvent>& events)
     std::map<uint64_t, std::vector<Span>> byThread;
     for (const auto& e : events) {
         if (e.deviceType() == c10::DeviceType::CPU) {
-            byThread[e.startThreadId()].push_back(
-                {e.startUs(), e.startUs() + e.durationUs(), e.name()});
+            const uint64_t start = startNs(e, 0);
+            byThread[e.startThreadId()].push_back({start, start + durationNs(e, 0), e.name()});
         }
     }
     std::vector<Sample> out;
@@ -79,7 +101,7 @@ std::vector<Sample> cpuSelfTimes(const std::vector<kineto::KinetoEvent>& events)
         }
         for (size_t i = 0; i < spans.size(); ++i) {
             if (spans[i].name != kTimedScopeName) {
-                out.push_back({spans[i].name, spans[i].start, std::max(0.0, self[i]) * 1e-6});
+                out.push_back({spans[i].name, spans[i].start, std::max(0.0, self[i]) * 1e-9});
             }
         }
     }
@@ -90,7 +112,7 @@ std::vector<Sample> deviceTimes(const std::vector<kineto::KinetoEvent>& events) 
     std::vector<Sample> out;
     for (const auto& e : events) {
         if (e.deviceType() == c10::DeviceType::CUDA) {
-            out.push_back({e.name(), e.startUs(), double(e.durationUs()) * 1e-6});
+            out.push_back({e.name(), startNs(e, 0), double(durationNs(e, 0)) * 1e-9});
         }
     }
     return out;
@@ -104,7 +126,8 @@ std::vector<std::pair<uint64_t, uint64_t>> timedStretches(
     std::vector<std::pair<uint64_t, uint64_t>> out;
     for (const auto& e : events) {
         if (e.deviceType() == c10::DeviceType::CPU && e.name() == kTimedScopeName) {
-            out.emplace_back(e.startUs(), e.startUs() + e.durationUs());
+            const uint64_t start = startNs(e, 0);
+            out.emplace_back(start, start + durationNs(e, 0));
         }
     }
     return out;
@@ -138,6 +161,7 @@ std::vector<ProfileRow> summed(const std::vector<Sample>& samples, bool byCatego
     });
     return out;
 }
+#endif
 
 }  // namespace
 
@@ -178,6 +202,7 @@ std::string profileCategory(const std::string& name) {
     return "other element-wise";
 }
 
+#ifdef AIRBENCH_WITH_PROFILER
 ProfileReport profileTraining(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,
                               const ProfileOptions& options) {
     const Recipe resolved = resolveRecipe(recipe, options.train);
@@ -242,7 +267,7 @@ ProfileReport profileTraining(const Recipe& recipe, CifarLoader& train, const Ci
         }
     }
     for (const auto& [from, to] : stretches) {
-        report.clockSeconds += double(to - from) * 1e-6;
+        report.clockSeconds += double(to - from) * 1e-9;
     }
     report.rows = summed(timed, /*byCategory=*/false);
     report.categories = summed(timed, /*byCategory=*/true);
@@ -252,5 +277,12 @@ ProfileReport profileTraining(const Recipe& recipe, CifarLoader& train, const Ci
     }
     return report;
 }
+
+#else
+ProfileReport profileTraining(const Recipe&, CifarLoader&, const CifarLoader*,
+                              const ProfileOptions&) {
+    throw Error("this build has no profiler (configured with AIRBENCH_WITH_PROFILER=OFF)");
+}
+#endif
 
 }  // namespace airbench

@@ -80,6 +80,9 @@ private Q_SLOTS:
     }
 
     void profilesWhatTheRunClockCounts() {
+#ifndef AIRBENCH_WITH_PROFILER
+        QSKIP("built with AIRBENCH_WITH_PROFILER=OFF");
+#endif
         TrainOptions train;
         train.widthMultiplier = 0.25;
         train.batchSize = 256;
