@@ -36,10 +36,11 @@ std::string shortened(const std::string& name, size_t width) {
     return name.size() <= width ? name : name.substr(0, width - 3) + "...";
 }
 
-// Profiles the same run that was just timed (same steps, same options), after its own warm-up.
-nlohmann::json printProfile(const Recipe& recipe, CifarLoader& trainLoader,
-                            const CifarLoader& testLoader, const BenchOptions& timed,
-                            const BenchCommandOptions& o) {
+// Profiles the same run that was just timed (same steps, same options), after its own warm-up;
+// prints the tables and puts them into `json`. Returns why the trace was not saved, if it was not.
+std::string printProfile(const Recipe& recipe, CifarLoader& trainLoader,
+                         const CifarLoader& testLoader, const BenchOptions& timed,
+                         const BenchCommandOptions& o, nlohmann::json& json) {
     ProfileOptions options;
     options.train = timed.train;
     options.steps = timed.steps;
@@ -83,7 +84,7 @@ nlohmann::json printProfile(const Recipe& recipe, CifarLoader& trainLoader,
     if (!o.tracePath.empty() && p.traceError.empty()) {
         std::printf("full trace: %s\n", o.tracePath.c_str());
     }
-    return {{"clock", p.clock},
+    json = {{"clock", p.clock},
             {"steps", p.steps},
             {"wall_seconds", p.wallSeconds},
             {"clock_seconds", p.clockSeconds},
@@ -92,6 +93,7 @@ nlohmann::json printProfile(const Recipe& recipe, CifarLoader& trainLoader,
             {"categories", rowsJson(p.categories, p.categories.size())},
             {"top", rowsJson(p.rows, top)},
             {"trace_error", p.traceError}};
+    return p.traceError;
 }
 
 int runBench(const BenchCommandOptions& o) {
@@ -175,16 +177,16 @@ int runBench(const BenchCommandOptions& o) {
         }
         j["matmul"] = rates;
     }
+    std::string traceError;
     if (o.profile) {
-        j["profile"] = printProfile(recipe, trainLoader, testLoader, options, o);
+        traceError = printProfile(recipe, trainLoader, testLoader, options, o, j["profile"]);
     }
     if (!o.jsonPath.empty()) {
         writeJsonFile(o.jsonPath, j);
     }
-    if (o.profile && !j["profile"]["trace_error"].get<std::string>().empty()) {
+    if (!traceError.empty()) {
         // After the table and the JSON: the profile itself is good, only the trace is missing.
-        std::fprintf(stderr, "airbench: error: %s\n",
-                     j["profile"]["trace_error"].get<std::string>().c_str());
+        std::fprintf(stderr, "airbench: error: %s\n", traceError.c_str());
         return 1;
     }
     return 0;

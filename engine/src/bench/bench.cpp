@@ -1,6 +1,7 @@
 #include <airbench/bench.h>
 #include <airbench/error.h>
 
+#include "bench/run_of_steps.h"
 #include "core/torch_device.h"
 #include "data/loader_impl.h"
 
@@ -9,6 +10,14 @@
 #include <random>
 
 namespace airbench {
+
+TrainOptions optionsForSteps(const RunPlan& plan, TrainOptions options, int64_t steps) {
+    if (steps > 0 && steps < plan.totalSteps) {
+        options.epochs = double(steps) / double(std::max<int64_t>(1, plan.stepsPerEpoch));
+    }
+    options.evaluateEveryEpoch = false;
+    return options;
+}
 
 ImageSet syntheticImages(int64_t count, int numClasses, uint64_t seed) {
     ImageSet set;
@@ -89,16 +98,8 @@ BenchReport benchmarkTraining(const Recipe& recipe, CifarLoader& train, const Ci
     if (options.warmupSteps > 0) {
         warmup(resolved, train, options.train, options.warmupSteps);
     }
-    TrainOptions timed = options.train;
-    const int64_t steps = options.steps > 0 ? std::min(options.steps, report.plan.totalSteps)
-                                            : report.plan.totalSteps;
-    report.extrapolated = steps < report.plan.totalSteps;
-    if (report.extrapolated) {
-        // Cut the run short by its epoch count; the schedule then spans the shorter run, which
-        // does not change the cost of a step.
-        timed.epochs = double(steps) / double(std::max<int64_t>(1, report.plan.stepsPerEpoch));
-    }
-    timed.evaluateEveryEpoch = false;
+    report.extrapolated = options.steps > 0 && options.steps < report.plan.totalSteps;
+    const TrainOptions timed = optionsForSteps(report.plan, options.train, options.steps);
     TrainResult result = airbench::train(resolved, train, test, timed, nullptr);
     const RunSummary& s = result.history.summary;
     report.stepsTimed = s.steps;

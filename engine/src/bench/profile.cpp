@@ -4,6 +4,7 @@
 #include <airbench/bench.h>
 #include <airbench/error.h>
 
+#include "bench/run_of_steps.h"
 #include "core/torch_device.h"
 #include "train/run_context.h"
 
@@ -41,23 +42,22 @@ using torch::profiler::impl::ActivityType;
 using torch::profiler::impl::ProfilerConfig;
 using torch::profiler::impl::ProfilerState;
 
-// KinetoEvent's clock: microseconds up to LibTorch 1.13 (startUs, durationUs), nanoseconds in
-// 2.x (startNs, durationNs). Whichever the event has, in nanoseconds.
+// An event's start and end in nanoseconds. KinetoEvent counts microseconds up to LibTorch 1.13
+// (startUs, durationUs) and nanoseconds in 2.x (startNs, durationNs): whichever it has.
+struct Interval {
+    uint64_t start = 0;
+    uint64_t end = 0;
+};
 template <class Event>
-auto startNs(const Event& e, int) -> decltype(e.startNs()) {
-    return e.startNs();
+auto intervalOf(const Event& e, int) -> decltype(e.startNs(), Interval{}) {
+    return {e.startNs(), e.startNs() + e.durationNs()};
 }
 template <class Event>
-uint64_t startNs(const Event& e, long) {
-    return e.startUs() * 1000;
+Interval intervalOf(const Event& e, long) {
+    return {e.startUs() * 1000, (e.startUs() + e.durationUs()) * 1000};
 }
-template <class Event>
-auto durationNs(const Event& e, int) -> decltype(e.durationNs()) {
-    return e.durationNs();
-}
-template <class Event>
-uint64_t durationNs(const Event& e, long) {
-    return e.durationUs() * 1000;
+Interval interval(const kineto::KinetoEvent& e) {
+    return intervalOf(e, 0);
 }
 
 struct Span {
@@ -78,8 +78,8 @@ std::vector<Sample> cpuSelfTimes(const std::vector<kineto::KinetoEvent>& events)
     std::map<uint64_t, std::vector<Span>> byThread;
     for (const auto& e : events) {
         if (e.deviceType() == c10::DeviceType::CPU) {
-            const uint64_t start = startNs(e, 0);
-            byThread[e.startThreadId()].push_back({start, start + durationNs(e, 0), e.name()});
+            const Interval t = interval(e);
+            byThread[e.startThreadId()].push_back({t.start, t.end, e.name()});
         }
     }
     std::vector<Sample> out;
@@ -112,7 +112,8 @@ std::vector<Sample> deviceTimes(const std::vector<kineto::KinetoEvent>& events) 
     std::vector<Sample> out;
     for (const auto& e : events) {
         if (e.deviceType() == c10::DeviceType::CUDA) {
-            out.push_back({e.name(), startNs(e, 0), double(durationNs(e, 0)) * 1e-9});
+            const Interval t = interval(e);
+            out.push_back({e.name(), t.start, double(t.end - t.start) * 1e-9});
         }
     }
     return out;
@@ -126,8 +127,8 @@ std::vector<std::pair<uint64_t, uint64_t>> timedStretches(
     std::vector<std::pair<uint64_t, uint64_t>> out;
     for (const auto& e : events) {
         if (e.deviceType() == c10::DeviceType::CPU && e.name() == kTimedScopeName) {
-            const uint64_t start = startNs(e, 0);
-            out.emplace_back(start, start + durationNs(e, 0));
+            const Interval t = interval(e);
+            out.emplace_back(t.start, t.end);
         }
     }
     return out;
@@ -210,12 +211,8 @@ ProfileReport profileTraining(const Recipe& recipe, CifarLoader& train, const Ci
     if (options.warmupSteps > 0) {
         warmup(resolved, train, options.train, options.warmupSteps);
     }
-    TrainOptions run = options.train;
-    run.evaluateEveryEpoch = false;
-    const RunPlan plan = planForLoader(resolved, train, test ? test->size() : 0);
-    if (options.steps > 0 && options.steps < plan.totalSteps) {
-        run.epochs = double(options.steps) / double(std::max<int64_t>(1, plan.stepsPerEpoch));
-    }
+    const TrainOptions run = optionsForSteps(
+        planForLoader(resolved, train, test ? test->size() : 0), options.train, options.steps);
 
     const ProfilerConfig config(ProfilerState::KINETO);
     std::set<ActivityType> activities{ActivityType::CPU};

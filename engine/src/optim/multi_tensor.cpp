@@ -36,4 +36,19 @@ WithGradients withGradients(const std::vector<at::Tensor>& params) {
     return out;
 }
 
+std::vector<at::Tensor> updateMomentum(std::vector<at::Tensor>& store, const WithGradients& live,
+                                       at::TensorList d, double momentum) {
+    std::vector<at::Tensor> bufs;
+    for (size_t k = 0; k < live.index.size(); ++k) {
+        at::Tensor& buf = store[live.index[k]];
+        if (!buf.defined()) {
+            buf = at::zeros_like(d[k]);
+        }
+        bufs.push_back(buf);
+    }
+    at::_foreach_mul_(bufs, momentum);
+    at::_foreach_add_(bufs, d);
+    return bufs;
+}
+
 }  // namespace airbench

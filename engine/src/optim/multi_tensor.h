@@ -13,7 +13,7 @@ namespace airbench {
 
 // Multiplies every tensor in place by one 0-dim device tensor without reading it on the host
 // (a CUDA graph replays the product with whatever value the scalar holds then). The scalar is
-// cast to the list's dtype first, as a per-tensor multiply would do.
+// cast to the list's dtype first: the fused path needs that.
 void scaleInPlace(at::TensorList tensors, const at::Tensor& scalar);
 
 // The tensors of `params` that currently have a gradient, with those gradients and their
@@ -24,5 +24,11 @@ struct WithGradients {
     std::vector<size_t> index;
 };
 WithGradients withGradients(const std::vector<at::Tensor>& params);
+
+// The momentum buffers of `live` (`store` runs parallel to the params it came from), each
+// created as zeros on first use, then updated in place: buf = mu * buf + d. (From zero this
+// gives buf = d exactly, torch.optim's first-step copy.)
+std::vector<at::Tensor> updateMomentum(std::vector<at::Tensor>& store, const WithGradients& live,
+                                       at::TensorList d, double momentum);
 
 }  // namespace airbench

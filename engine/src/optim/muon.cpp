@@ -3,6 +3,7 @@
 #include "optim/multi_tensor.h"
 
 #include <cmath>
+#include <map>
 
 namespace airbench {
 
@@ -54,15 +55,7 @@ void Muon::step(const at::Tensor& deviceLr) {
     if (live.params.empty()) {
         return;
     }
-    std::vector<at::Tensor> bufs;
-    for (size_t i : live.index) {
-        if (!buffers_[i].defined()) {
-            buffers_[i] = at::zeros_like(params_[i]);
-        }
-        bufs.push_back(buffers_[i]);
-    }
-    at::_foreach_mul_(bufs, momentum_);
-    at::_foreach_add_(bufs, live.grads);
+    const std::vector<at::Tensor> bufs = updateMomentum(buffers_, live, live.grads, momentum_);
     const std::vector<at::Tensor> u =
         nesterov_ ? at::_foreach_add(live.grads, bufs, momentum_) : bufs;
 
@@ -74,19 +67,12 @@ void Muon::step(const at::Tensor& deviceLr) {
 
     // Orthogonalise the updates, stacking the ones of equal shape (airbench94's last three
     // filter banks are all 256 x 2304) so that each Newton-Schulz product is one batched kernel.
-    std::vector<at::Tensor> updates(live.params.size());
-    std::vector<bool> done(live.params.size(), false);
-    for (size_t k = 0; k < live.params.size(); ++k) {
-        if (done[k]) {
-            continue;
-        }
-        std::vector<size_t> same;
-        for (size_t j = k; j < live.params.size(); ++j) {
-            if (!done[j] && u[j].sizes() == u[k].sizes()) {
-                same.push_back(j);
-                done[j] = true;
-            }
-        }
+    std::map<std::vector<int64_t>, std::vector<size_t>> byShape;
+    for (size_t k = 0; k < u.size(); ++k) {
+        byShape[u[k].sizes().vec()].push_back(k);
+    }
+    std::vector<at::Tensor> updates(u.size());
+    for (const auto& [shape, same] : byShape) {
         std::vector<at::Tensor> matrices;
         for (size_t j : same) {
             // (out, in, kh, kw) -> (out, in*kh*kw) in logical order.

@@ -35,21 +35,7 @@ void NesterovSgd::step(const std::vector<at::Tensor>& deviceLrs) {
         std::vector<at::Tensor> d =
             group.weightDecay != 0 ? at::_foreach_add(live.grads, live.params, group.weightDecay)
                                    : live.grads;
-        std::vector<at::Tensor> running, runningD, bufs;
-        for (size_t k = 0; k < live.params.size(); ++k) {
-            at::Tensor& buf = buffers_[gi][live.index[k]];
-            if (buf.defined()) {
-                running.push_back(buf);
-                runningD.push_back(d[k]);
-            } else {
-                buf = d[k].clone();
-            }
-            bufs.push_back(buf);
-        }
-        if (!running.empty()) {
-            at::_foreach_mul_(running, momentum_);
-            at::_foreach_add_(running, runningD);
-        }
+        const std::vector<at::Tensor> bufs = updateMomentum(buffers_[gi], live, d, momentum_);
         std::vector<at::Tensor> update = at::_foreach_add(d, bufs, momentum_);
         if (deviceLrs.empty()) {
             at::_foreach_add_(live.params, update, -group.lr);

@@ -44,7 +44,7 @@ public:
         }
         std::vector<bool> trained = trainedTensors();
         if (!graph_ || trained != capturedTrained_) {
-            if (!capture(images, labels, rates.size())) {
+            if (!capture(images, labels)) {
                 return program_->run(images, labels, rates);
             }
             capturedTrained_ = std::move(trained);
@@ -67,14 +67,14 @@ private:
         return trained;
     }
 
-    bool capture(const at::Tensor& images, const at::Tensor& labels, size_t rateCount) {
+    bool capture(const at::Tensor& images, const at::Tensor& labels) {
         torch::cuda::synchronize();
         output_ = {};
         graph_.reset();  // releases the previous graph's memory before the new capture
         staticImages_ = images.clone();
         staticLabels_ = labels.clone();
         rates_.clear();
-        for (size_t i = 0; i < rateCount; ++i) {
+        for (size_t i = 0; i < program_->rateCount(); ++i) {
             rates_.push_back(at::zeros({}, images.options().dtype(at::kFloat)));
         }
         if (!side_) {

@@ -40,7 +40,6 @@ RunContext::RunContext(const Recipe& r, CifarLoader& tr, const CifarLoader* te,
 void RunContext::startClock() {
     synchronize(device);
     started_ = std::chrono::steady_clock::now();
-    running_ = true;
     // After the synchronisation, so that no earlier kernel runs inside the scope.
     timedScope_.emplace(at::RecordScope::USER_SCOPE);
     if (timedScope_->isActive()) {
@@ -49,12 +48,11 @@ void RunContext::startClock() {
 }
 
 void RunContext::stopClock() {
-    if (!running_) {
+    if (!timedScope_) {
         return;
     }
     synchronize(device);
     seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    running_ = false;
     timedScope_.reset();
 }
 

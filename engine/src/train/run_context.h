@@ -79,8 +79,8 @@ private:
     void flushSteps();
 
     std::chrono::steady_clock::time_point started_;
-    bool running_ = false;
-    std::optional<at::RecordFunction> timedScope_;  // open while the clock runs
+    // Open exactly while the clock runs (so it also says whether it runs).
+    std::optional<at::RecordFunction> timedScope_;
     double seconds_ = 0;
     int64_t steps_ = 0;
     std::vector<at::Tensor> pendingLosses_;
