@@ -5,6 +5,8 @@
 #include "core/torch_device.h"
 #include "data/loader_impl.h"
 
+#include <ATen/core/grad_mode.h>
+
 #include <chrono>
 #include <cmath>
 #include <random>

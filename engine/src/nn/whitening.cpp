@@ -1,5 +1,7 @@
 #include "nn/whitening.h"
 
+#include <ATen/core/grad_mode.h>
+
 #include <tuple>
 
 namespace airbench {

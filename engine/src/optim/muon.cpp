@@ -2,6 +2,8 @@
 
 #include "optim/multi_tensor.h"
 
+#include <ATen/core/grad_mode.h>
+
 #include <cmath>
 #include <map>
 

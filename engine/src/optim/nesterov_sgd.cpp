@@ -2,6 +2,8 @@
 
 #include "optim/multi_tensor.h"
 
+#include <ATen/core/grad_mode.h>
+
 namespace airbench {
 
 NesterovSgd::NesterovSgd(std::vector<SgdGroup> groups, double momentum)
