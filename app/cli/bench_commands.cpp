@@ -67,20 +67,21 @@ std::string printProfile(const Recipe& recipe, CifarLoader& trainLoader,
         }
         return out;
     };
-    std::printf("%-28s %8s %10s %7s\n", "category", "calls", "ms/step", "share");
-    for (const ProfileRow& row : p.categories) {
-        std::printf("%-28s %8lld %10.3f %6.1f%%\n", row.name.c_str(),
-                    static_cast<long long>(row.calls), 1e3 * row.seconds / double(p.steps),
-                    100 * row.seconds / p.profiledSeconds);
-    }
+    auto printTable = [&](const char* title, const std::vector<ProfileRow>& rows, size_t limit,
+                          int width) {
+        std::printf("%-*s %8s %10s %7s\n", width, title, "calls", "ms/step", "share");
+        for (size_t i = 0; i < rows.size() && i < limit; ++i) {
+            std::printf("%-*s %8lld %10.3f %6.1f%%\n", width,
+                        shortened(rows[i].name, static_cast<size_t>(width)).c_str(),
+                        static_cast<long long>(rows[i].calls),
+                        1e3 * rows[i].seconds / double(p.steps),
+                        100 * rows[i].seconds / p.profiledSeconds);
+        }
+    };
     const size_t top = static_cast<size_t>(o.profileTop);
-    std::printf("\n%-72s %8s %10s %7s\n", "top kernels / operators", "calls", "ms/step", "share");
-    for (size_t i = 0; i < p.rows.size() && i < top; ++i) {
-        const ProfileRow& row = p.rows[i];
-        std::printf("%-72s %8lld %10.3f %6.1f%%\n", shortened(row.name, 72).c_str(),
-                    static_cast<long long>(row.calls), 1e3 * row.seconds / double(p.steps),
-                    100 * row.seconds / p.profiledSeconds);
-    }
+    printTable("category", p.categories, p.categories.size(), 28);
+    std::printf("\n");
+    printTable("top kernels / operators", p.rows, top, 72);
     if (!o.tracePath.empty() && p.traceError.empty()) {
         std::printf("full trace: %s\n", o.tracePath.c_str());
     }

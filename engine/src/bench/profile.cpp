@@ -143,13 +143,21 @@ bool inside(const std::vector<std::pair<uint64_t, uint64_t>>& stretches, uint64_
     return false;
 }
 
-std::vector<ProfileRow> summed(const std::vector<Sample>& samples, bool byCategory) {
+void sortLargestFirst(std::vector<ProfileRow>& rows) {
+    std::sort(rows.begin(), rows.end(), [](const ProfileRow& a, const ProfileRow& b) {
+        return a.seconds != b.seconds ? a.seconds > b.seconds : a.name < b.name;
+    });
+}
+
+// One row per kernel or operator name.
+std::vector<ProfileRow> byName(const std::vector<Sample>& samples) {
     std::map<std::string, ProfileRow> rows;
     for (const auto& [name, start, seconds] : samples) {
-        const std::string category = profileCategory(name);
-        ProfileRow& row = rows[byCategory ? category : name];
-        row.name = byCategory ? category : name;
-        row.category = category;
+        ProfileRow& row = rows[name];
+        if (row.calls == 0) {
+            row.name = name;
+            row.category = profileCategory(name);
+        }
         row.calls += 1;
         row.seconds += seconds;
     }
@@ -157,9 +165,24 @@ std::vector<ProfileRow> summed(const std::vector<Sample>& samples, bool byCatego
     for (auto& [key, row] : rows) {
         out.push_back(std::move(row));
     }
-    std::sort(out.begin(), out.end(), [](const ProfileRow& a, const ProfileRow& b) {
-        return a.seconds != b.seconds ? a.seconds > b.seconds : a.name < b.name;
-    });
+    sortLargestFirst(out);
+    return out;
+}
+
+// The rows summed per category (each row already knows its category).
+std::vector<ProfileRow> byCategory(const std::vector<ProfileRow>& rows) {
+    std::map<std::string, ProfileRow> categories;
+    for (const ProfileRow& row : rows) {
+        ProfileRow& sum = categories[row.category];
+        sum.name = sum.category = row.category;
+        sum.calls += row.calls;
+        sum.seconds += row.seconds;
+    }
+    std::vector<ProfileRow> out;
+    for (auto& [key, sum] : categories) {
+        out.push_back(std::move(sum));
+    }
+    sortLargestFirst(out);
     return out;
 }
 #endif
@@ -219,7 +242,6 @@ ProfileReport profileTraining(const Recipe& recipe, CifarLoader& train, const Ci
     if (cuda) {
         activities.insert(ActivityType::CUDA);
     }
-    std::unique_ptr<kineto::ProfilerResult> result;
     TrainResult trained;
     const auto started = std::chrono::steady_clock::now();
     try {
@@ -236,7 +258,7 @@ ProfileReport profileTraining(const Recipe& recipe, CifarLoader& train, const Ci
         kineto::disableProfiler();
         throw;
     }
-    result = kineto::disableProfiler();
+    const std::unique_ptr<kineto::ProfilerResult> result = kineto::disableProfiler();
     ProfileReport report;
     report.wallSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -266,8 +288,8 @@ ProfileReport profileTraining(const Recipe& recipe, CifarLoader& train, const Ci
     for (const auto& [from, to] : stretches) {
         report.clockSeconds += double(to - from) * 1e-9;
     }
-    report.rows = summed(timed, /*byCategory=*/false);
-    report.categories = summed(timed, /*byCategory=*/true);
+    report.rows = byName(timed);
+    report.categories = byCategory(report.rows);
     if (report.rows.empty()) {
         throw Error("the profiler recorded no " + std::string(cuda ? "CUDA kernels" : "operators") +
                     " (is Kineto built into this LibTorch?)");
