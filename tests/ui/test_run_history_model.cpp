@@ -16,6 +16,7 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
+#include <QTimeZone>
 #include <QtTest/QtTest>
 
 #include <memory>
@@ -326,7 +327,7 @@ private slots:
         QCOMPARE(RunHistoryModel::splitTags(QStringLiteral(" a ,, b c,")),
                  (std::vector<std::string>{"a", "b c"}));
         QCOMPARE(RunHistoryModel::localTime("not a time"), QStringLiteral("not a time"));
-        const QDateTime utc(QDate(2026, 11, 27), QTime(10, 15, 3, 123), Qt::UTC);
+        const QDateTime utc(QDate(2026, 11, 27), QTime(10, 15, 3, 123), QTimeZone::utc());
         QCOMPARE(RunHistoryModel::localTime("2026-11-27T10:15:03.123Z"),
                  utc.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
         RunHistoryModel model(db_.get());
