@@ -137,12 +137,18 @@ private Q_SLOTS:
         };
         loss(a, x.contiguous(kImageFormat)).backward();
         loss(b, x.contiguous()).backward();
+        // Compared tensor by tensor in norm, as `airbench selftest` does: the two layouts sum in
+        // different orders, and BatchNorm's backward subtracts nearly equal sums, so a few tiny
+        // elements can differ by more than an element-wise 1e-5 (it failed on rare runs).
+        // Garbage gradients are off by O(1).
         auto ga = a->parameters(), gb = b->parameters();
         for (size_t i = 0; i < ga.size(); ++i) {
             if (!ga[i].grad().defined())
                 continue;
-            QVERIFY2(at::allclose(ga[i].grad(), gb[i].grad(), 1e-4, 1e-5),
-                     qPrintable(QString("parameter %1").arg(i)));
+            const at::Tensor x = ga[i].grad().to(at::kDouble), y = gb[i].grad().to(at::kDouble);
+            const double error = ((x - y).norm() / (y.norm() + 1e-12)).item<double>();
+            QVERIFY2(error < 1e-4,
+                     qPrintable(QString("parameter %1: relative error %2").arg(i).arg(error)));
         }
         QVERIFY(a->whiten->bias.grad().abs().sum().item<double>() > 0);
     }
