@@ -60,7 +60,7 @@ void SelectionPlot::addRun(Arm arm, double accuracy) {
     // A deterministic sideways spread: run k at +-0.04 * (k mod 5).
     const int k = static_cast<int>(runs_[arm].size()) - 1;
     const double offset = 0.04 * ((k % 5) - 2) + 0.22;
-    dots_[arm]->addData(arm + offset, 100 * accuracy);
+    dots_[arm]->addData(static_cast<int>(arm) + offset, 100 * accuracy);
     fit();
 }
 

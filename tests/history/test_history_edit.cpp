@@ -34,10 +34,9 @@ int64_t countRows(const std::string& path, const std::string& table) {
     return n;
 }
 
-void touch(const QString& path) {
+bool touch(const QString& path) {
     QFile f(path);
-    f.open(QIODevice::WriteOnly);
-    f.write("x");
+    return f.open(QIODevice::WriteOnly) && f.write("x") == 1;
 }
 
 }  // namespace
@@ -185,9 +184,9 @@ private Q_SLOTS:
         const int64_t b = writeRun(db, sampleRecord(1), 3, 10, 0.9);
         const QString model = dir.filePath("a.model"), scores = dir.filePath("a.csv"),
                       shared = dir.filePath("shared.mask"), gone = dir.filePath("gone.model");
-        touch(model);
-        touch(scores);
-        touch(shared);
+        QVERIFY(touch(model));
+        QVERIFY(touch(scores));
+        QVERIFY(touch(shared));
         db.addArtifact(a, "checkpoint", model.toStdString());
         db.addArtifact(a, "scores", scores.toStdString());
         db.addArtifact(a, "mask", shared.toStdString());
