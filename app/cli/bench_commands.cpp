@@ -25,6 +25,7 @@ struct BenchCommandOptions {
     std::optional<int> batchSize;
     std::optional<double> epochs;
     bool compiled = false;
+    bool fusedNorm = false;
     bool matmul = false;
     bool profile = false;
     std::string tracePath;
@@ -103,6 +104,7 @@ int runBench(const BenchCommandOptions& o) {
     train.batchSize = o.batchSize;
     train.epochs = o.epochs;
     train.compiled = o.compiled;
+    train.fusedNormActivation = o.fusedNorm;
     const Recipe recipe = resolveRecipe(findRecipe(o.recipe), train);
     const RunPlan full = planRun(recipe, 50000, 10000);
     std::printf("%s: %lld steps, %d epochs, %lld examples seen, %.3f GFLOP per forward image\n",
@@ -146,6 +148,9 @@ int runBench(const BenchCommandOptions& o) {
         options.steps == 0 ? "a whole run" : (std::to_string(options.steps) + " steps").c_str(),
         describeDevice(device).c_str(), source.c_str());
     const BenchReport r = benchmarkTraining(recipe, trainLoader, &testLoader, options);
+    for (const std::string& note : r.notes) {
+        std::fprintf(stderr, "note: %s\n", note.c_str());
+    }
     std::printf("device: %s\n", describeDevice(device).c_str());
     std::printf("training step: %.0f images/s (%lld steps of %d timed), %.2f TFLOP/s\n",
                 r.imagesPerSecond, static_cast<long long>(r.stepsTimed), trainLoader.batchSize(),
@@ -165,6 +170,8 @@ int runBench(const BenchCommandOptions& o) {
     j["step_tflops"] = r.stepTflops();
     j["run_tflops"] = r.runTflops();
     j["compiled"] = o.compiled;
+    j["fused_norm"] = o.fusedNorm;
+    j["notes"] = r.notes;
     if (o.matmul) {
         nlohmann::json rates = nlohmann::json::array();
         for (const MatmulRate& m : measureMatmulRates(device)) {
@@ -244,6 +251,8 @@ Command addBenchCommand(CLI::App& app) {
     c->add_option("--batch-size", o->batchSize, "Batch size")->check(CLI::Range(1, 65536));
     c->add_option("--epochs", o->epochs, "Epochs")->check(CLI::Range(0.001, 1000.0));
     c->add_flag("--compiled", o->compiled, "CUDA-graph training step");
+    c->add_flag("--fused-norm", o->fusedNorm,
+                "BatchNorm + GELU as one fused CUDA operation (CUDA builds with kernels)");
     c->add_flag("--matmul", o->matmul,
                 "Also measure the device's dense matmul rate and the run's fraction of it");
     c->add_flag("--profile", o->profile,

@@ -31,6 +31,7 @@ struct TrainCommandOptions {
     std::optional<int> batchSize, tta;
     double width = 1.0;
     bool compiled = false;
+    bool fusedNorm = false;
     std::string warmup = "auto";
     std::string jsonPath;
     std::string saveModel;
@@ -185,6 +186,7 @@ int runTrain(const TrainCommandOptions& o) {
     options.ttaLevel = o.tta;
     options.widthMultiplier = o.width;
     options.compiled = o.compiled;
+    options.fusedNormActivation = o.fusedNorm;
     const Recipe recipe = resolveRecipe(base, options);
     std::optional<history::Database> runHistory = openHistory(o);
 
@@ -229,6 +231,7 @@ int runTrain(const TrainCommandOptions& o) {
     setting.device = describeDevice(device);
     setting.runs = o.runs;
     setting.compiled = o.compiled;
+    setting.fusedNormActivation = o.fusedNorm;
     setting.warmup = doWarmup;
     const nlohmann::json config = nlohmann::json::parse(runConfigJson(recipe, setting, o.seed));
 
@@ -343,6 +346,9 @@ Command addTrainCommand(CLI::App& app) {
     c->add_option("--whiten-bias-epochs", o->whiteningBiasEpochs,
                   "Epochs the whitening bias trains (negative: the whole run)");
     c->add_flag("--compiled", o->compiled, "Capture the training step in a CUDA graph (CUDA only)");
+    c->add_flag("--fused-norm", o->fusedNorm,
+                "Run each BatchNorm + GELU as one fused operation (CUDA builds with kernels; "
+                "same results, fewer passes over memory)");
     c->add_option("--warmup", o->warmup, "Untimed warm-up on random labels before the first run")
         ->check(CLI::IsMember({"auto", "on", "off"}))
         ->capture_default_str();

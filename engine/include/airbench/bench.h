@@ -50,6 +50,8 @@ struct BenchReport {
     double evalSeconds = 0;    // final TTA, scaled to fullTestExamples
     double secondsPerRun = 0;  // measured for a whole run, else setup + steps + eval extrapolated
     bool extrapolated = false;
+    // What the run noted (a compiled or fused mode unavailable here, and why).
+    std::vector<std::string> notes;
     double runTflops() const {
         return secondsPerRun > 0 ? plan.totalFlops() / secondsPerRun / 1e12 : 0;
     }

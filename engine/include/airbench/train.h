@@ -28,6 +28,10 @@ struct TrainOptions {
     std::string datasetHash;
     // Capture the training step in a CUDA graph (falls back to eager, with a note, on CPU).
     bool compiled = false;
+    // Run each BatchNorm + GELU pair as one fused CUDA operation (nn/batch_norm_gelu.h): same
+    // function, fewer passes over memory. Needs a CUDA device and this build's CUDA kernels;
+    // elsewhere the run notes why and uses the separate operations.
+    bool fusedNormActivation = false;
     // Per-epoch validation accuracy without TTA (not counted in the timing).
     bool evaluateEveryEpoch = true;
     // Keep the per-example training-set predictions after every epoch (costs one inference

@@ -105,6 +105,7 @@ BenchReport benchmarkTraining(const Recipe& recipe, CifarLoader& train, const Ci
     TrainResult result = airbench::train(resolved, train, test, timed, nullptr);
     const RunSummary& s = result.history.summary;
     report.stepsTimed = s.steps;
+    report.notes = s.notes;
     report.setupSeconds = s.setupSeconds;
     report.stepSeconds = s.seconds - s.setupSeconds - s.evalSeconds;
     const int64_t examples = s.steps * train.batchSize();

@@ -19,6 +19,7 @@
 #include "core/torch_device.h"
 #include "data/fused_augment.h"
 #include "data/loader_impl.h"
+#include "nn/batch_norm_gelu.h"
 #include "nn/model_impl.h"
 #include "nn/whitening.h"
 #include "optim/nesterov_sgd.h"
@@ -245,10 +246,12 @@ at::Tensor flatParameters(AirbenchNetImpl& net) {
 
 SelfTestCheck compareCompiledStep(const Device& gpu, const CifarLoader& data,
                                   const std::string& title, const Recipe& recipe,
-                                  const ProgramFactory& makeProgram) {
+                                  const ProgramFactory& makeProgram, bool fusedNorm = false) {
     auto build = [&] {
         at::Generator gen = makeGenerator(Device{}, 7);
-        return makeModel(recipe.name, recipe.network, gpu, 7, gen);
+        Model m = makeModel(recipe.name, recipe.network, gpu, 7, gen);
+        m.impl().net->setFusedNormActivation(fusedNorm);
+        return m;
     };
     Model eagerModel = build(), graphModel = build();
     AirbenchNetImpl& eagerNet = *eagerModel.impl().net;
@@ -321,6 +324,17 @@ std::vector<SelfTestCheck> compareCompiledSteps(const Device& gpu) {
                                       r.hyp.labelSmoothing);
             }));
     }
+    if (batchNormGeluKernelsAvailable()) {
+        const Recipe r = quarterWidth("airbench94");
+        checks.push_back(compareCompiledStep(
+            gpu, data, "compiled step vs eager, both with fused BatchNorm + GELU: SGD, airbench94",
+            r,
+            [&](AirbenchNetImpl& net) {
+                return makeSgdProgram(net, makeSgd(net, r.hyp, kSelfTestBatch),
+                                      r.hyp.labelSmoothing);
+            },
+            /*fusedNorm=*/true));
+    }
     const Recipe muon = quarterWidth("airbench94_muon");
     checks.push_back(
         compareCompiledStep(gpu, data, "compiled step (CUDA graph) vs eager: Muon, airbench94_muon",
@@ -328,6 +342,74 @@ std::vector<SelfTestCheck> compareCompiledSteps(const Device& gpu) {
                                 return builtin::makeMuonProgram(net, muon.hyp, kSelfTestBatch);
                             }));
     return checks;
+}
+
+// The fused BatchNorm + GELU kernels against the same formulas in fp64 on the CPU, from the same
+// fp16 inputs. The kernels compute in fp32 and round their outputs to fp16 (relative error about
+// 3e-4), so the tolerances are ten times that; a wrong index, sum or formula is off by order 1.
+// Cases: channels that take the 16-byte path and channels that do not; a channels_last input
+// and a contiguous one; training (batch statistics) and evaluation (running statistics).
+std::vector<SelfTestCheck> compareFusedNormGelu(const Device& gpu) {
+    struct Case {
+        int64_t channels;
+        at::MemoryFormat format;
+        bool training;
+    };
+    const std::vector<Case> cases{{96, at::MemoryFormat::ChannelsLast, true},
+                                  {20, at::MemoryFormat::ChannelsLast, true},
+                                  {64, at::MemoryFormat::Contiguous, true},
+                                  {96, at::MemoryFormat::ChannelsLast, false}};
+    double outputError = 0, inputGradError = 0, parameterGradError = 0, statisticsError = 0;
+    at::Generator gen = makeGenerator(Device{}, 9);
+    for (const Case& k : cases) {
+        const auto cpu = at::TensorOptions().dtype(at::kFloat);
+        const at::Tensor spread = at::linspace(0.5, 2.5, k.channels, cpu).view({1, -1, 1, 1});
+        const at::Tensor offset = at::linspace(-2, 4, k.channels, cpu).view({1, -1, 1, 1});
+        // Values rounded to fp16 once, so that both sides see the same inputs.
+        const at::Tensor x = (at::randn({48, k.channels, 12, 12}, gen) * spread + offset)
+                                 .to(at::kHalf)
+                                 .contiguous(k.format);
+        const at::Tensor dy = at::randn(x.sizes(), gen).to(at::kHalf).contiguous(k.format);
+        const at::Tensor weight = at::rand({k.channels}, gen) + 0.5;
+        const at::Tensor bias = at::randn({k.channels}, gen) * 0.5;
+        const at::Tensor mean0 = at::randn({k.channels}, gen),
+                         var0 = at::rand({k.channels}, gen) + 0.5;
+        struct Side {
+            at::Tensor y, dx, dWeight, dBias, mean, var;
+        };
+        // fp16 activations with fp32 BatchNorm (the network's policy), or fp64 throughout.
+        auto run = [&](const c10::Device& d, at::ScalarType type) {
+            const at::ScalarType paramType = type == at::kHalf ? at::kFloat : type;
+            Side s;
+            // Fresh leaves and copies: the inputs are shared by both sides.
+            auto leaf = [&](const at::Tensor& t, at::ScalarType tt) {
+                return t.to(d, tt).detach().clone().set_requires_grad(true);
+            };
+            at::Tensor xi = leaf(x, type), w = leaf(weight, paramType), b = leaf(bias, paramType);
+            s.mean = mean0.to(d, paramType).clone();
+            s.var = var0.to(d, paramType).clone();
+            s.y = batchNormGelu(xi, w, b, s.mean, s.var, k.training, 0.6, 1e-12);
+            s.y.backward(dy.to(d, type));
+            s.dx = xi.grad();
+            s.dWeight = w.grad();
+            s.dBias = b.grad();
+            return s;
+        };
+        const Side kernel = run(toTorchDevice(gpu), at::kHalf);
+        const Side exact = run(c10::Device(at::kCPU), at::kDouble);
+        outputError = std::max(outputError, relative(kernel.y, exact.y));
+        inputGradError = std::max(inputGradError, relative(kernel.dx, exact.dx));
+        parameterGradError = std::max({parameterGradError, relative(kernel.dWeight, exact.dWeight),
+                                       relative(kernel.dBias, exact.dBias)});
+        statisticsError = std::max(
+            {statisticsError, relative(kernel.mean, exact.mean), relative(kernel.var, exact.var)});
+    }
+    const std::string title = "fused BatchNorm + GELU kernels (CUDA) vs fp64 formulas: ";
+    const std::string unit = "worst relative L2 error over 4 cases";
+    return {check(title + "outputs", outputError, 3e-3, unit),
+            check(title + "input gradients", inputGradError, 5e-3, unit),
+            check(title + "weight and bias gradients", parameterGradError, 3e-3, unit),
+            check(title + "running statistics", statisticsError, 1e-4, unit)};
 }
 
 std::vector<SelfTestCheck> cpuChecks() {
@@ -394,6 +476,10 @@ SelfTestReport runSelfTest(Device device) {
     if (device.isCuda()) {
         for (auto& c : compareDevices(device))
             r.checks.push_back(std::move(c));
+        if (batchNormGeluKernelsAvailable()) {
+            for (auto& c : compareFusedNormGelu(device))
+                r.checks.push_back(std::move(c));
+        }
         if (libtorchHasCuda()) {
             for (auto& c : compareCompiledSteps(device))
                 r.checks.push_back(std::move(c));

@@ -1,6 +1,7 @@
 #include "nn/network.h"
 
 #include "core/torch_device.h"
+#include "nn/batch_norm_gelu.h"
 
 #include <torch/nn/init.h>
 
@@ -42,15 +43,28 @@ ConvGroupImpl::ConvGroupImpl(int in, int out, BlockKind kind, double bnMomentum,
     }
 }
 
+at::Tensor ConvGroupImpl::normThenGelu(size_t layer, const at::Tensor& x) {
+    torch::nn::BatchNorm2dImpl& bn = *norms[layer];
+    const auto& momentum = bn.options.momentum();
+    if (!fusedNormActivation || !momentum.has_value() || !bn.options.track_running_stats()) {
+        return at::gelu(bn.forward(x));
+    }
+    if (bn.is_training()) {
+        bn.num_batches_tracked.add_(1);  // as BatchNorm2d's forward counts
+    }
+    return batchNormGelu(x, bn.weight, bn.bias, bn.running_mean, bn.running_var, bn.is_training(),
+                         *momentum, bn.options.eps());
+}
+
 at::Tensor ConvGroupImpl::forward(at::Tensor x) {
     x = convs[0]->forward(x);
     x = at::max_pool2d(x, {2, 2});
-    x = at::gelu(norms[0]->forward(x));
+    x = normThenGelu(0, x);
     if (kind == BlockKind::TwoConv) {
-        return at::gelu(norms[1]->forward(convs[1]->forward(x)));
+        return normThenGelu(1, convs[1]->forward(x));
     }
     at::Tensor skip = x;
-    x = at::gelu(norms[1]->forward(convs[1]->forward(x)));
+    x = normThenGelu(1, convs[1]->forward(x));
     x = norms[2]->forward(convs[2]->forward(x));
     return at::gelu(x + skip);
 }
@@ -149,6 +163,21 @@ std::vector<at::Tensor> AirbenchNetImpl::convWeights() {
         }
     }
     return out;
+}
+
+void AirbenchNetImpl::setFusedNormActivation(bool on) {
+    for (const auto& module : *groups) {
+        module->as<ConvGroupImpl>()->fusedNormActivation = on;
+    }
+}
+
+bool AirbenchNetImpl::fusedNormActivation() const {
+    for (const auto& module : *groups) {
+        if (!module->as<ConvGroupImpl>()->fusedNormActivation) {
+            return false;
+        }
+    }
+    return !groups->is_empty();
 }
 
 std::vector<at::Tensor> AirbenchNetImpl::otherTrainable() {

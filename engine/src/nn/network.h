@@ -29,6 +29,11 @@ public:
     std::vector<torch::nn::Conv2d> convs;
     std::vector<torch::nn::BatchNorm2d> norms;
     BlockKind kind;
+    // BatchNorm + GELU pairs run as one operation (nn/batch_norm_gelu.h); same function.
+    bool fusedNormActivation = false;
+
+private:
+    at::Tensor normThenGelu(size_t layer, const at::Tensor& x);
 };
 TORCH_MODULE(ConvGroup);
 
@@ -49,6 +54,11 @@ public:
     // Trainable tensors other than BatchNorm biases: whitening bias, conv weights, head weight.
     std::vector<at::Tensor> otherTrainable();
     std::vector<at::Tensor> convWeights();  // the 3x3 conv filters (Muon's tensors)
+
+    // Every group's BatchNorm + GELU pairs as one operation (an execution choice: the function,
+    // the parameters and their state are the same either way).
+    void setFusedNormActivation(bool on);
+    bool fusedNormActivation() const;
 
     NetworkSpec spec;
     double logitScale = 1.0 / 9.0;

@@ -5,9 +5,11 @@
 #include "core/torch_device.h"
 #include "data/loader_impl.h"
 #include "infer/tta.h"
+#include "nn/batch_norm_gelu.h"
 #include "nn/model_impl.h"
 #include "nn/whitening.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -56,6 +58,13 @@ void RunContext::stopClock() {
     timedScope_.reset();
 }
 
+void RunContext::noteOnce(const std::string& text) {
+    const auto& notes = history.summary.notes;
+    if (std::find(notes.begin(), notes.end(), text) == notes.end()) {
+        note(text);
+    }
+}
+
 void RunContext::note(const std::string& text) {
     history.summary.notes.push_back(text);
     if (observer) {
@@ -76,7 +85,21 @@ const RunPlan& RunContext::begin() {
 Model RunContext::createModel(const std::string& name, const NetworkSpec& spec,
                               RandomStream stream) {
     at::Generator gen = makeGenerator(Device{}, deriveSeed(options.seed, stream));
-    return makeModel(name, spec, device, options.seed, gen);
+    Model model = makeModel(name, spec, device, options.seed, gen);
+    if (options.fusedNormActivation) {
+        std::string why;
+        if (!batchNormGeluKernelsAvailable()) {
+            why = "this build has no CUDA kernels";
+        } else if (!device.isCuda()) {
+            why = "its kernels need a CUDA device";
+        }
+        if (why.empty()) {
+            model.impl().net->setFusedNormActivation(true);
+        } else {
+            noteOnce("fused BatchNorm + GELU unavailable (" + why + "); running them separately");
+        }
+    }
+    return model;
 }
 
 void RunContext::initWhiteningTimed(AirbenchNetImpl& net) {

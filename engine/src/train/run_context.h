@@ -52,6 +52,7 @@ public:
     }
 
     void note(const std::string& text);
+    void noteOnce(const std::string& text);  // unless the run already noted it
     // Plans the run with the recipe's planner at the loader's batch size (planForLoader),
     // records the plan and announces it.
     const RunPlan& begin();

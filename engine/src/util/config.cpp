@@ -79,6 +79,9 @@ std::string runConfigJson(const Recipe& recipe, const RunSetting& s, uint64_t se
     j["runs"] = s.runs;
     j["seed"] = seed;
     j["compiled"] = s.compiled;
+    if (s.fusedNormActivation) {  // only when set, so that earlier runs' configurations still match
+        j["fused_norm"] = true;
+    }
     j["warmup"] = s.warmup;
     return j.dump();
 }

@@ -15,6 +15,8 @@
 
 #include <QtTest/QtTest>
 
+#include <algorithm>
+
 using namespace airbench;
 
 namespace {
@@ -172,6 +174,32 @@ private Q_SLOTS:
             };
             QVERIFY2(mentionsCompiled(compiled), name);
             QVERIFY2(!mentionsCompiled(eager), name);
+        }
+    }
+
+    // Likewise the fused BatchNorm + GELU, whose kernels are CUDA kernels: the same run, noted
+    // once even where a recipe builds two networks (airbench96_faster's proxy).
+    void fusedNormOnCpuRunsSeparatelyWithANote() {
+        AIRBENCH_REQUIRE_CIFAR();
+        for (const char* name : {"airbench94", "airbench96_faster"}) {
+            const Recipe& recipe = findRecipe(name);
+            auto run = [&](bool fused) {
+                TrainOptions o = smallOptions(1, 5);
+                o.evaluateEveryEpoch = false;
+                o.fusedNormActivation = fused;
+                Loaders data = cifarLoaders(recipe, 512, 0, o);
+                return train(recipe, data.train, nullptr, o).history;
+            };
+            const RunHistory separate = run(false), fused = run(true);
+            QVERIFY2(fused.stepLosses == separate.stepLosses, name);
+            auto mentions = [](const RunHistory& h) {
+                return std::count_if(
+                    h.summary.notes.begin(), h.summary.notes.end(), [](const std::string& n) {
+                        return n.find("fused BatchNorm + GELU unavailable") != std::string::npos;
+                    });
+            };
+            QCOMPARE(mentions(fused), std::ptrdiff_t(1));
+            QCOMPARE(mentions(separate), std::ptrdiff_t(0));
         }
     }
 

@@ -49,6 +49,11 @@ private Q_SLOTS:
         QCOMPARE(j["device"].get<std::string>(), std::string("CPU (2 threads)"));
         QCOMPARE(j["libtorch"].get<std::string>(), libtorchVersion());
         QVERIFY(!j["compiled"].get<bool>() && !j["warmup"].get<bool>());
+        // Recorded only when set, so that runs from before the option keep their configuration.
+        QVERIFY(!j.contains("fused_norm"));
+        RunSetting fused = sampleSetting();
+        fused.fusedNormActivation = true;
+        QVERIFY(nlohmann::json::parse(runConfigJson(recipe, fused, 17))["fused_norm"].get<bool>());
         QVERIFY(!j.contains("mask"));
         // A fractional epoch count stays a float: the CLI's and the GUI's text must agree.
         QVERIFY2(text.find("\"epochs\":" + r["epochs"].dump()) != std::string::npos, text.c_str());

@@ -1,0 +1,401 @@
+// Fused BatchNorm + GELU. Separately, cuDNN's BatchNorm and ATen's GELU pass over the activation
+// seven times per training step (forward: statistics, normalise, GELU; backward: GELU, two
+// BatchNorm passes, each reading or writing full tensors). Here: two passes forward (statistics,
+// then normalise-and-GELU without storing the normalised tensor) and two backward (the two
+// per-channel sums with gelu' recomputed from x, then dx), and the pre-activation never exists.
+//
+// Reductions: a block is 32 channels (one warp reads a row's 32 neighbouring channels) by 8 row
+// lanes; the grid splits the rows so that about kTargetBlocks blocks run. Each split writes
+// partial sums, and a one-thread-per-channel kernel adds the splits in double. The statistics
+// sum x minus the channel's first value, not x, so that E[d^2] - E[d]^2 does not cancel when the
+// mean is large against the spread.
+
+#include "nn/cuda/batch_norm_gelu.h"
+
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+namespace airbench::cuda {
+namespace {
+
+constexpr int kTileChannels = 32;
+constexpr int kTileRows = 8;
+constexpr int kTargetBlocks = 1024;
+constexpr int kElementwiseThreads = 256;
+constexpr int kFinalizeThreads = 128;
+constexpr float kSqrtHalf = 0.70710678118654752f;
+constexpr float kInvSqrtTwoPi = 0.39894228040143268f;
+
+__device__ __forceinline__ float toFloat(__half v) {
+    return __half2float(v);
+}
+__device__ __forceinline__ float toFloat(float v) {
+    return v;
+}
+template <typename T>
+__device__ __forceinline__ T fromFloat(float v);
+template <>
+__device__ __forceinline__ __half fromFloat<__half>(float v) {
+    return __float2half_rn(v);
+}
+template <>
+__device__ __forceinline__ float fromFloat<float>(float v) {
+    return v;
+}
+
+__device__ __forceinline__ float gelu(float z) {
+    return 0.5f * z * (1.0f + erff(z * kSqrtHalf));
+}
+__device__ __forceinline__ float geluDerivative(float z) {
+    return 0.5f * (1.0f + erff(z * kSqrtHalf)) + z * kInvSqrtTwoPi * expf(-0.5f * z * z);
+}
+
+// kVec neighbouring elements moved as one aligned load or store.
+template <typename T, int kVec>
+struct alignas(sizeof(T) * kVec) Pack {
+    T v[kVec];
+};
+
+struct ReductionGrid {
+    int64_t rowsPerSplit = 0;
+    int splits = 0;
+    dim3 blocks, threads;
+};
+
+ReductionGrid reductionGrid(const NormGeluShape& s) {
+    ReductionGrid g;
+    const int channelTiles = (s.channels + kTileChannels - 1) / kTileChannels;
+    const int64_t minRowsPerSplit = kTileRows * 16;  // at least 16 rows per thread
+    int64_t splits = (s.rows + minRowsPerSplit - 1) / minRowsPerSplit;
+    const int64_t wanted = (kTargetBlocks + channelTiles - 1) / channelTiles;
+    splits = splits < wanted ? splits : wanted;
+    splits = splits < 1 ? 1 : splits;
+    g.rowsPerSplit = (s.rows + splits - 1) / splits;
+    g.splits = static_cast<int>((s.rows + g.rowsPerSplit - 1) / g.rowsPerSplit);
+    if (g.splits < 1) {
+        g.splits = 1;
+    }
+    g.blocks = dim3(static_cast<unsigned>(channelTiles), static_cast<unsigned>(g.splits));
+    g.threads = dim3(kTileChannels, kTileRows);
+    return g;
+}
+
+// Adds the kTileRows lanes' sums of one channel and writes them as split blockIdx.y's partials.
+__device__ __forceinline__ void storeBlockSums(float a, float b, int c, int channels,
+                                               float* partialA, float* partialB) {
+    __shared__ float sharedA[kTileRows][kTileChannels];
+    __shared__ float sharedB[kTileRows][kTileChannels];
+    sharedA[threadIdx.y][threadIdx.x] = a;
+    sharedB[threadIdx.y][threadIdx.x] = b;
+    __syncthreads();
+    if (threadIdx.y == 0 && c < channels) {
+        for (int lane = 1; lane < kTileRows; ++lane) {
+            a += sharedA[lane][threadIdx.x];
+            b += sharedB[lane][threadIdx.x];
+        }
+        const int64_t at = static_cast<int64_t>(blockIdx.y) * channels + c;
+        partialA[at] = a;
+        partialB[at] = b;
+    }
+}
+
+template <typename T>
+__global__ void statisticsPartialKernel(const T* __restrict__ x, int64_t rows, int channels,
+                                        int64_t rowsPerSplit, float* __restrict__ partialSum,
+                                        float* __restrict__ partialSquares) {
+    const int c = blockIdx.x * kTileChannels + threadIdx.x;
+    const int64_t begin = static_cast<int64_t>(blockIdx.y) * rowsPerSplit;
+    const int64_t end = begin + rowsPerSplit < rows ? begin + rowsPerSplit : rows;
+    float sum = 0.0f, squares = 0.0f;
+    if (c < channels) {
+        const float pivot = toFloat(x[c]);
+        for (int64_t r = begin + threadIdx.y; r < end; r += kTileRows) {
+            const float d = toFloat(x[r * channels + c]) - pivot;
+            sum += d;
+            squares += d * d;
+        }
+    }
+    storeBlockSums(sum, squares, c, channels, partialSum, partialSquares);
+}
+
+template <typename T>
+__global__ void statisticsFinalKernel(const T* __restrict__ x, int64_t rows, int channels,
+                                      int splits, const float* __restrict__ partialSum,
+                                      const float* __restrict__ partialSquares, double eps,
+                                      float* __restrict__ mean, float* __restrict__ invStd,
+                                      float* __restrict__ runningMean,
+                                      float* __restrict__ runningVar, double momentum) {
+    const int c = blockIdx.x * blockDim.x + threadIdx.x;
+    if (c >= channels) {
+        return;
+    }
+    double sum = 0.0, squares = 0.0;
+    for (int split = 0; split < splits; ++split) {
+        sum += partialSum[static_cast<int64_t>(split) * channels + c];
+        squares += partialSquares[static_cast<int64_t>(split) * channels + c];
+    }
+    const double n = static_cast<double>(rows);
+    const double shift = sum / n;
+    double variance = squares / n - shift * shift;
+    variance = variance > 0.0 ? variance : 0.0;
+    const double m = static_cast<double>(toFloat(x[c])) + shift;
+    mean[c] = static_cast<float>(m);
+    invStd[c] = static_cast<float>(1.0 / sqrt(variance + eps));
+    if (runningMean != nullptr) {
+        const double unbiased = rows > 1 ? variance * n / (n - 1.0) : variance;
+        runningMean[c] = static_cast<float>((1.0 - momentum) * runningMean[c] + momentum * m);
+        runningVar[c] = static_cast<float>((1.0 - momentum) * runningVar[c] + momentum * unbiased);
+    }
+}
+
+template <typename T, int kVec>
+__global__ void forwardKernel(const T* __restrict__ x, int64_t packs, int channels,
+                              const float* __restrict__ mean, const float* __restrict__ invStd,
+                              const float* __restrict__ weight, const float* __restrict__ bias,
+                              T* __restrict__ y) {
+    using P = Pack<T, kVec>;
+    const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
+    for (int64_t p = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; p < packs;
+         p += stride) {
+        const P in = reinterpret_cast<const P*>(x)[p];
+        P out;
+        const int c0 = static_cast<int>((p * kVec) % channels);
+#pragma unroll
+        for (int k = 0; k < kVec; ++k) {
+            const int c = c0 + k;
+            const float z = (toFloat(in.v[k]) - mean[c]) * (invStd[c] * weight[c]) + bias[c];
+            out.v[k] = fromFloat<T>(gelu(z));
+        }
+        reinterpret_cast<P*>(y)[p] = out;
+    }
+}
+
+template <typename T>
+__global__ void backwardPartialKernel(const T* __restrict__ x, const T* __restrict__ dy,
+                                      int64_t rows, int channels, int64_t rowsPerSplit,
+                                      const float* __restrict__ mean,
+                                      const float* __restrict__ invStd,
+                                      const float* __restrict__ weight,
+                                      const float* __restrict__ bias, float* __restrict__ partialG,
+                                      float* __restrict__ partialGXhat) {
+    const int c = blockIdx.x * kTileChannels + threadIdx.x;
+    const int64_t begin = static_cast<int64_t>(blockIdx.y) * rowsPerSplit;
+    const int64_t end = begin + rowsPerSplit < rows ? begin + rowsPerSplit : rows;
+    float sumG = 0.0f, sumGXhat = 0.0f;
+    if (c < channels) {
+        const float m = mean[c], s = invStd[c], w = weight[c], b = bias[c];
+        for (int64_t r = begin + threadIdx.y; r < end; r += kTileRows) {
+            const int64_t at = r * channels + c;
+            const float xhat = (toFloat(x[at]) - m) * s;
+            const float g = toFloat(dy[at]) * geluDerivative(xhat * w + b);
+            sumG += g;
+            sumGXhat += g * xhat;
+        }
+    }
+    storeBlockSums(sumG, sumGXhat, c, channels, partialG, partialGXhat);
+}
+
+__global__ void addSplitsKernel(int channels, int splits, const float* __restrict__ partialA,
+                                const float* __restrict__ partialB, float* __restrict__ sumA,
+                                float* __restrict__ sumB) {
+    const int c = blockIdx.x * blockDim.x + threadIdx.x;
+    if (c >= channels) {
+        return;
+    }
+    double a = 0.0, b = 0.0;
+    for (int split = 0; split < splits; ++split) {
+        a += partialA[static_cast<int64_t>(split) * channels + c];
+        b += partialB[static_cast<int64_t>(split) * channels + c];
+    }
+    sumA[c] = static_cast<float>(a);
+    sumB[c] = static_cast<float>(b);
+}
+
+template <typename T, int kVec>
+__global__ void backwardInputKernel(const T* __restrict__ x, const T* __restrict__ dy,
+                                    int64_t packs, int channels, float invRows,
+                                    const float* __restrict__ mean,
+                                    const float* __restrict__ invStd,
+                                    const float* __restrict__ weight,
+                                    const float* __restrict__ bias, const float* __restrict__ sumG,
+                                    const float* __restrict__ sumGXhat, bool batchStatistics,
+                                    T* __restrict__ dx) {
+    using P = Pack<T, kVec>;
+    const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
+    for (int64_t p = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; p < packs;
+         p += stride) {
+        const P xs = reinterpret_cast<const P*>(x)[p];
+        const P dys = reinterpret_cast<const P*>(dy)[p];
+        P out;
+        const int c0 = static_cast<int>((p * kVec) % channels);
+#pragma unroll
+        for (int k = 0; k < kVec; ++k) {
+            const int c = c0 + k;
+            const float xhat = (toFloat(xs.v[k]) - mean[c]) * invStd[c];
+            float g = toFloat(dys.v[k]) * geluDerivative(xhat * weight[c] + bias[c]);
+            if (batchStatistics) {
+                g -= sumG[c] * invRows + xhat * (sumGXhat[c] * invRows);
+            }
+            out.v[k] = fromFloat<T>(weight[c] * invStd[c] * g);
+        }
+        reinterpret_cast<P*>(dx)[p] = out;
+    }
+}
+
+unsigned elementwiseBlocks(int64_t packs) {
+    const int64_t blocks = (packs + kElementwiseThreads - 1) / kElementwiseThreads;
+    constexpr int64_t kMaxBlocks = int64_t{1} << 20;  // the grid-stride loops cover the rest
+    return static_cast<unsigned>(blocks < kMaxBlocks ? (blocks > 0 ? blocks : 1) : kMaxBlocks);
+}
+
+unsigned finalizeBlocks(int channels) {
+    return static_cast<unsigned>((channels + kFinalizeThreads - 1) / kFinalizeThreads);
+}
+
+bool aligned(const void* p, int bytes) {
+    return reinterpret_cast<uintptr_t>(p) % static_cast<uintptr_t>(bytes) == 0;
+}
+
+cudaStream_t streamOf(const NormGeluShape& s) {
+    return static_cast<cudaStream_t>(s.stream);
+}
+
+const char* status() {
+    const cudaError_t e = cudaGetLastError();
+    return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
+}
+
+// 16-byte packs when every row holds whole packs and the pointers allow it, else one element.
+template <typename T, class Launch>
+void withVectorWidth(const NormGeluShape& s, std::initializer_list<const void*> pointers,
+                     Launch&& launch) {
+    constexpr int kWide = 16 / sizeof(T);
+    bool wide = s.channels % kWide == 0;
+    for (const void* p : pointers) {
+        wide = wide && aligned(p, 16);
+    }
+    if (wide) {
+        launch(std::integral_constant<int, kWide>{});
+    } else {
+        launch(std::integral_constant<int, 1>{});
+    }
+}
+
+template <typename T>
+const char* statistics(const NormGeluShape& s, const void* xv, float* scratch, double eps,
+                       float* mean, float* invStd, float* runningMean, float* runningVar,
+                       double momentum) {
+    const T* x = static_cast<const T*>(xv);
+    const ReductionGrid g = reductionGrid(s);
+    float* partialSum = scratch;
+    float* partialSquares = scratch + static_cast<int64_t>(g.splits) * s.channels;
+    statisticsPartialKernel<T><<<g.blocks, g.threads, 0, streamOf(s)>>>(
+        x, s.rows, s.channels, g.rowsPerSplit, partialSum, partialSquares);
+    statisticsFinalKernel<T><<<finalizeBlocks(s.channels), kFinalizeThreads, 0, streamOf(s)>>>(
+        x, s.rows, s.channels, g.splits, partialSum, partialSquares, eps, mean, invStd, runningMean,
+        runningVar, momentum);
+    return status();
+}
+
+template <typename T>
+const char* forward(const NormGeluShape& s, const void* xv, const float* mean, const float* invStd,
+                    const float* weight, const float* bias, void* yv) {
+    const T* x = static_cast<const T*>(xv);
+    T* y = static_cast<T*>(yv);
+    withVectorWidth<T>(s, {xv, yv}, [&](auto width) {
+        constexpr int kVec = decltype(width)::value;
+        const int64_t packs = s.rows * s.channels / kVec;
+        forwardKernel<T, kVec><<<elementwiseBlocks(packs), kElementwiseThreads, 0, streamOf(s)>>>(
+            x, packs, s.channels, mean, invStd, weight, bias, y);
+    });
+    return status();
+}
+
+template <typename T>
+const char* backward(const NormGeluShape& s, const void* xv, const void* dyv, const float* mean,
+                     const float* invStd, const float* weight, const float* bias, float* scratch,
+                     float* sumG, float* sumGXhat, bool batchStatistics, void* dxv) {
+    const T* x = static_cast<const T*>(xv);
+    const T* dy = static_cast<const T*>(dyv);
+    T* dx = static_cast<T*>(dxv);
+    const ReductionGrid g = reductionGrid(s);
+    float* partialG = scratch;
+    float* partialGXhat = scratch + static_cast<int64_t>(g.splits) * s.channels;
+    backwardPartialKernel<T>
+        <<<g.blocks, g.threads, 0, streamOf(s)>>>(x, dy, s.rows, s.channels, g.rowsPerSplit, mean,
+                                                  invStd, weight, bias, partialG, partialGXhat);
+    addSplitsKernel<<<finalizeBlocks(s.channels), kFinalizeThreads, 0, streamOf(s)>>>(
+        s.channels, g.splits, partialG, partialGXhat, sumG, sumGXhat);
+    const float invRows = 1.0f / static_cast<float>(s.rows);
+    withVectorWidth<T>(s, {xv, dyv, dxv}, [&](auto width) {
+        constexpr int kVec = decltype(width)::value;
+        const int64_t packs = s.rows * s.channels / kVec;
+        backwardInputKernel<T, kVec>
+            <<<elementwiseBlocks(packs), kElementwiseThreads, 0, streamOf(s)>>>(
+                x, dy, packs, s.channels, invRows, mean, invStd, weight, bias, sumG, sumGXhat,
+                batchStatistics, dx);
+    });
+    return status();
+}
+
+const char* unsupportedElement() {
+    return "activations must be fp16 or fp32";
+}
+
+}  // namespace
+
+int normGeluSplits(const NormGeluShape& shape) {
+    return reductionGrid(shape).splits;
+}
+
+const char* launchNormStatistics(const NormGeluShape& s, const void* x, float* scratch, double eps,
+                                 float* mean, float* invStd, float* runningMean, float* runningVar,
+                                 double momentum) {
+    if (s.rows == 0 || s.channels == 0) {
+        return nullptr;
+    }
+    if (s.elementBytes == 2) {
+        return statistics<__half>(s, x, scratch, eps, mean, invStd, runningMean, runningVar,
+                                  momentum);
+    }
+    if (s.elementBytes == 4) {
+        return statistics<float>(s, x, scratch, eps, mean, invStd, runningMean, runningVar,
+                                 momentum);
+    }
+    return unsupportedElement();
+}
+
+const char* launchNormGeluForward(const NormGeluShape& s, const void* x, const float* mean,
+                                  const float* invStd, const float* weight, const float* bias,
+                                  void* y) {
+    if (s.rows == 0 || s.channels == 0) {
+        return nullptr;
+    }
+    if (s.elementBytes == 2) {
+        return forward<__half>(s, x, mean, invStd, weight, bias, y);
+    }
+    if (s.elementBytes == 4) {
+        return forward<float>(s, x, mean, invStd, weight, bias, y);
+    }
+    return unsupportedElement();
+}
+
+const char* launchNormGeluBackward(const NormGeluShape& s, const void* x, const void* dy,
+                                   const float* mean, const float* invStd, const float* weight,
+                                   const float* bias, float* scratch, float* sumG, float* sumGXhat,
+                                   bool batchStatistics, void* dx) {
+    if (s.rows == 0 || s.channels == 0) {
+        return nullptr;
+    }
+    if (s.elementBytes == 2) {
+        return backward<__half>(s, x, dy, mean, invStd, weight, bias, scratch, sumG, sumGXhat,
+                                batchStatistics, dx);
+    }
+    if (s.elementBytes == 4) {
+        return backward<float>(s, x, dy, mean, invStd, weight, bias, scratch, sumG, sumGXhat,
+                               batchStatistics, dx);
+    }
+    return unsupportedElement();
+}
+
+}  // namespace airbench::cuda
