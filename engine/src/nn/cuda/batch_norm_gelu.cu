@@ -6,14 +6,22 @@
 //
 // Reductions: a block is 32 channels (one warp reads a row's 32 neighbouring channels) by 8 row
 // lanes; the grid splits the rows so that about kTargetBlocks blocks run. Each split writes
-// partial sums, and a one-thread-per-channel kernel adds the splits in double. The statistics
-// sum x minus the channel's first value, not x, so that E[d^2] - E[d]^2 does not cancel when the
-// mean is large against the spread.
+// partial sums, and a second kernel adds the splits in double, one warp per channel (a thread
+// per channel would wait for hundreds of loads in a row). The statistics sum x minus the
+// channel's first value, not x, so that E[d^2] - E[d]^2 does not cancel when the mean is large
+// against the spread.
+//
+// Element-wise kernels move 16 bytes of activations per thread and read the per-channel values
+// 16 bytes at a time too, when the channel count and the pointers allow it.
 
 #include "nn/cuda/batch_norm_gelu.h"
 
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <type_traits>
 
 namespace airbench::cuda {
 namespace {
@@ -22,7 +30,8 @@ constexpr int kTileChannels = 32;
 constexpr int kTileRows = 8;
 constexpr int kTargetBlocks = 1024;
 constexpr int kElementwiseThreads = 256;
-constexpr int kFinalizeThreads = 128;
+constexpr int kWarp = 32;
+constexpr int kFinalWarps = 8;  // channels per block of the split-adding kernels
 constexpr float kSqrtHalf = 0.70710678118654752f;
 constexpr float kInvSqrtTwoPi = 0.39894228040143268f;
 
@@ -55,6 +64,53 @@ template <typename T, int kVec>
 struct alignas(sizeof(T) * kVec) Pack {
     T v[kVec];
 };
+
+// p[c0], ..., p[c0 + kVec - 1]; c0 is a multiple of kVec, and p is 16-byte aligned when kVec is
+// a multiple of 4.
+template <int kVec>
+__device__ __forceinline__ void loadChannels(const float* __restrict__ p, int c0,
+                                             float (&out)[kVec]) {
+    if constexpr (kVec % 4 == 0) {
+#pragma unroll
+        for (int k = 0; k < kVec; k += 4) {
+            const float4 v = *reinterpret_cast<const float4*>(p + c0 + k);
+            out[k] = v.x;
+            out[k + 1] = v.y;
+            out[k + 2] = v.z;
+            out[k + 3] = v.w;
+        }
+    } else {
+#pragma unroll
+        for (int k = 0; k < kVec; ++k) {
+            out[k] = p[c0 + k];
+        }
+    }
+}
+
+// The split-adding kernels: warp threadIdx.y of block blockIdx.x adds channel c's partial sums
+// (lane i takes splits i, i + 32, ...) and returns true in lane 0, which holds the totals.
+// Whole warps leave together, so the shuffles always have all 32 lanes.
+__device__ __forceinline__ bool addSplits(int channels, int splits,
+                                          const float* __restrict__ partialA,
+                                          const float* __restrict__ partialB, int& c, double& a,
+                                          double& b) {
+    c = blockIdx.x * kFinalWarps + threadIdx.y;
+    a = 0.0;
+    b = 0.0;
+    if (c >= channels) {
+        return false;
+    }
+    for (int split = threadIdx.x; split < splits; split += kWarp) {
+        a += partialA[static_cast<int64_t>(split) * channels + c];
+        b += partialB[static_cast<int64_t>(split) * channels + c];
+    }
+#pragma unroll
+    for (int offset = kWarp / 2; offset > 0; offset /= 2) {
+        a += __shfl_down_sync(0xffffffffu, a, offset);
+        b += __shfl_down_sync(0xffffffffu, b, offset);
+    }
+    return threadIdx.x == 0;
+}
 
 struct ReductionGrid {
     int64_t rowsPerSplit = 0;
@@ -109,6 +165,7 @@ __global__ void statisticsPartialKernel(const T* __restrict__ x, int64_t rows, i
     float sum = 0.0f, squares = 0.0f;
     if (c < channels) {
         const float pivot = toFloat(x[c]);
+#pragma unroll 4
         for (int64_t r = begin + threadIdx.y; r < end; r += kTileRows) {
             const float d = toFloat(x[r * channels + c]) - pivot;
             sum += d;
@@ -125,14 +182,10 @@ __global__ void statisticsFinalKernel(const T* __restrict__ x, int64_t rows, int
                                       float* __restrict__ mean, float* __restrict__ invStd,
                                       float* __restrict__ runningMean,
                                       float* __restrict__ runningVar, double momentum) {
-    const int c = blockIdx.x * blockDim.x + threadIdx.x;
-    if (c >= channels) {
-        return;
-    }
+    int c = 0;
     double sum = 0.0, squares = 0.0;
-    for (int split = 0; split < splits; ++split) {
-        sum += partialSum[static_cast<int64_t>(split) * channels + c];
-        squares += partialSquares[static_cast<int64_t>(split) * channels + c];
+    if (!addSplits(channels, splits, partialSum, partialSquares, c, sum, squares)) {
+        return;
     }
     const double n = static_cast<double>(rows);
     const double shift = sum / n;
@@ -160,10 +213,14 @@ __global__ void forwardKernel(const T* __restrict__ x, int64_t packs, int channe
         const P in = reinterpret_cast<const P*>(x)[p];
         P out;
         const int c0 = static_cast<int>((p * kVec) % channels);
+        float m[kVec], s[kVec], w[kVec], b[kVec];
+        loadChannels<kVec>(mean, c0, m);
+        loadChannels<kVec>(invStd, c0, s);
+        loadChannels<kVec>(weight, c0, w);
+        loadChannels<kVec>(bias, c0, b);
 #pragma unroll
         for (int k = 0; k < kVec; ++k) {
-            const int c = c0 + k;
-            const float z = (toFloat(in.v[k]) - mean[c]) * (invStd[c] * weight[c]) + bias[c];
+            const float z = (toFloat(in.v[k]) - m[k]) * (s[k] * w[k]) + b[k];
             out.v[k] = fromFloat<T>(gelu(z));
         }
         reinterpret_cast<P*>(y)[p] = out;
@@ -184,6 +241,7 @@ __global__ void backwardPartialKernel(const T* __restrict__ x, const T* __restri
     float sumG = 0.0f, sumGXhat = 0.0f;
     if (c < channels) {
         const float m = mean[c], s = invStd[c], w = weight[c], b = bias[c];
+#pragma unroll 4
         for (int64_t r = begin + threadIdx.y; r < end; r += kTileRows) {
             const int64_t at = r * channels + c;
             const float xhat = (toFloat(x[at]) - m) * s;
@@ -195,20 +253,15 @@ __global__ void backwardPartialKernel(const T* __restrict__ x, const T* __restri
     storeBlockSums(sumG, sumGXhat, c, channels, partialG, partialGXhat);
 }
 
-__global__ void addSplitsKernel(int channels, int splits, const float* __restrict__ partialA,
-                                const float* __restrict__ partialB, float* __restrict__ sumA,
-                                float* __restrict__ sumB) {
-    const int c = blockIdx.x * blockDim.x + threadIdx.x;
-    if (c >= channels) {
-        return;
+__global__ void backwardSumsKernel(int channels, int splits, const float* __restrict__ partialG,
+                                   const float* __restrict__ partialGXhat, float* __restrict__ sumG,
+                                   float* __restrict__ sumGXhat) {
+    int c = 0;
+    double g = 0.0, gx = 0.0;
+    if (addSplits(channels, splits, partialG, partialGXhat, c, g, gx)) {
+        sumG[c] = static_cast<float>(g);
+        sumGXhat[c] = static_cast<float>(gx);
     }
-    double a = 0.0, b = 0.0;
-    for (int split = 0; split < splits; ++split) {
-        a += partialA[static_cast<int64_t>(split) * channels + c];
-        b += partialB[static_cast<int64_t>(split) * channels + c];
-    }
-    sumA[c] = static_cast<float>(a);
-    sumB[c] = static_cast<float>(b);
 }
 
 template <typename T, int kVec>
@@ -228,15 +281,23 @@ __global__ void backwardInputKernel(const T* __restrict__ x, const T* __restrict
         const P dys = reinterpret_cast<const P*>(dy)[p];
         P out;
         const int c0 = static_cast<int>((p * kVec) % channels);
+        float m[kVec], s[kVec], w[kVec], b[kVec], sg[kVec], sgx[kVec];
+        loadChannels<kVec>(mean, c0, m);
+        loadChannels<kVec>(invStd, c0, s);
+        loadChannels<kVec>(weight, c0, w);
+        loadChannels<kVec>(bias, c0, b);
+        if (batchStatistics) {
+            loadChannels<kVec>(sumG, c0, sg);
+            loadChannels<kVec>(sumGXhat, c0, sgx);
+        }
 #pragma unroll
         for (int k = 0; k < kVec; ++k) {
-            const int c = c0 + k;
-            const float xhat = (toFloat(xs.v[k]) - mean[c]) * invStd[c];
-            float g = toFloat(dys.v[k]) * geluDerivative(xhat * weight[c] + bias[c]);
+            const float xhat = (toFloat(xs.v[k]) - m[k]) * s[k];
+            float g = toFloat(dys.v[k]) * geluDerivative(xhat * w[k] + b[k]);
             if (batchStatistics) {
-                g -= sumG[c] * invRows + xhat * (sumGXhat[c] * invRows);
+                g -= sg[k] * invRows + xhat * (sgx[k] * invRows);
             }
-            out.v[k] = fromFloat<T>(weight[c] * invStd[c] * g);
+            out.v[k] = fromFloat<T>(w[k] * s[k] * g);
         }
         reinterpret_cast<P*>(dx)[p] = out;
     }
@@ -248,9 +309,11 @@ unsigned elementwiseBlocks(int64_t packs) {
     return static_cast<unsigned>(blocks < kMaxBlocks ? (blocks > 0 ? blocks : 1) : kMaxBlocks);
 }
 
-unsigned finalizeBlocks(int channels) {
-    return static_cast<unsigned>((channels + kFinalizeThreads - 1) / kFinalizeThreads);
+unsigned splitAddingBlocks(int channels) {
+    return static_cast<unsigned>((channels + kFinalWarps - 1) / kFinalWarps);
 }
+
+const dim3 kSplitAddingThreads(kWarp, kFinalWarps);
 
 bool aligned(const void* p, int bytes) {
     return reinterpret_cast<uintptr_t>(p) % static_cast<uintptr_t>(bytes) == 0;
@@ -291,9 +354,10 @@ const char* statistics(const NormGeluShape& s, const void* xv, float* scratch, d
     float* partialSquares = scratch + static_cast<int64_t>(g.splits) * s.channels;
     statisticsPartialKernel<T><<<g.blocks, g.threads, 0, streamOf(s)>>>(
         x, s.rows, s.channels, g.rowsPerSplit, partialSum, partialSquares);
-    statisticsFinalKernel<T><<<finalizeBlocks(s.channels), kFinalizeThreads, 0, streamOf(s)>>>(
-        x, s.rows, s.channels, g.splits, partialSum, partialSquares, eps, mean, invStd, runningMean,
-        runningVar, momentum);
+    statisticsFinalKernel<T>
+        <<<splitAddingBlocks(s.channels), kSplitAddingThreads, 0, streamOf(s)>>>(
+            x, s.rows, s.channels, g.splits, partialSum, partialSquares, eps, mean, invStd,
+            runningMean, runningVar, momentum);
     return status();
 }
 
@@ -302,7 +366,7 @@ const char* forward(const NormGeluShape& s, const void* xv, const float* mean, c
                     const float* weight, const float* bias, void* yv) {
     const T* x = static_cast<const T*>(xv);
     T* y = static_cast<T*>(yv);
-    withVectorWidth<T>(s, {xv, yv}, [&](auto width) {
+    withVectorWidth<T>(s, {xv, yv, mean, invStd, weight, bias}, [&](auto width) {
         constexpr int kVec = decltype(width)::value;
         const int64_t packs = s.rows * s.channels / kVec;
         forwardKernel<T, kVec><<<elementwiseBlocks(packs), kElementwiseThreads, 0, streamOf(s)>>>(
@@ -324,17 +388,18 @@ const char* backward(const NormGeluShape& s, const void* xv, const void* dyv, co
     backwardPartialKernel<T>
         <<<g.blocks, g.threads, 0, streamOf(s)>>>(x, dy, s.rows, s.channels, g.rowsPerSplit, mean,
                                                   invStd, weight, bias, partialG, partialGXhat);
-    addSplitsKernel<<<finalizeBlocks(s.channels), kFinalizeThreads, 0, streamOf(s)>>>(
+    backwardSumsKernel<<<splitAddingBlocks(s.channels), kSplitAddingThreads, 0, streamOf(s)>>>(
         s.channels, g.splits, partialG, partialGXhat, sumG, sumGXhat);
     const float invRows = 1.0f / static_cast<float>(s.rows);
-    withVectorWidth<T>(s, {xv, dyv, dxv}, [&](auto width) {
-        constexpr int kVec = decltype(width)::value;
-        const int64_t packs = s.rows * s.channels / kVec;
-        backwardInputKernel<T, kVec>
-            <<<elementwiseBlocks(packs), kElementwiseThreads, 0, streamOf(s)>>>(
-                x, dy, packs, s.channels, invRows, mean, invStd, weight, bias, sumG, sumGXhat,
-                batchStatistics, dx);
-    });
+    withVectorWidth<T>(s, {xv, dyv, dxv, mean, invStd, weight, bias, sumG, sumGXhat},
+                       [&](auto width) {
+                           constexpr int kVec = decltype(width)::value;
+                           const int64_t packs = s.rows * s.channels / kVec;
+                           backwardInputKernel<T, kVec>
+                               <<<elementwiseBlocks(packs), kElementwiseThreads, 0, streamOf(s)>>>(
+                                   x, dy, packs, s.channels, invRows, mean, invStd, weight, bias,
+                                   sumG, sumGXhat, batchStatistics, dx);
+                       });
     return status();
 }
 
