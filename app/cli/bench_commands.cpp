@@ -26,6 +26,7 @@ struct BenchCommandOptions {
     std::optional<double> epochs;
     bool compiled = false;
     bool fusedNorm = false;
+    bool compactPool = false;
     bool matmul = false;
     bool profile = false;
     std::string tracePath;
@@ -105,6 +106,7 @@ int runBench(const BenchCommandOptions& o) {
     train.epochs = o.epochs;
     train.compiled = o.compiled;
     train.fusedNormActivation = o.fusedNorm;
+    train.compactPooling = o.compactPool;
     const Recipe recipe = resolveRecipe(findRecipe(o.recipe), train);
     const RunPlan full = planRun(recipe, 50000, 10000);
     std::printf("%s: %lld steps, %d epochs, %lld examples seen, %.3f GFLOP per forward image\n",
@@ -171,6 +173,7 @@ int runBench(const BenchCommandOptions& o) {
     j["run_tflops"] = r.runTflops();
     j["compiled"] = o.compiled;
     j["fused_norm"] = o.fusedNorm;
+    j["compact_pool"] = o.compactPool;
     j["notes"] = r.notes;
     if (o.matmul) {
         nlohmann::json rates = nlohmann::json::array();
@@ -253,6 +256,8 @@ Command addBenchCommand(CLI::App& app) {
     c->add_flag("--compiled", o->compiled, "CUDA-graph training step");
     c->add_flag("--fused-norm", o->fusedNorm,
                 "BatchNorm + GELU as one fused CUDA operation (CUDA builds with kernels)");
+    c->add_flag("--compact-pool", o->compactPool,
+                "2x2 max pooling with one-byte indices (CUDA builds with kernels)");
     c->add_flag("--matmul", o->matmul,
                 "Also measure the device's dense matmul rate and the run's fraction of it");
     c->add_flag("--profile", o->profile,

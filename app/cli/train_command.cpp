@@ -32,6 +32,7 @@ struct TrainCommandOptions {
     double width = 1.0;
     bool compiled = false;
     bool fusedNorm = false;
+    bool compactPool = false;
     std::string warmup = "auto";
     std::string jsonPath;
     std::string saveModel;
@@ -187,6 +188,7 @@ int runTrain(const TrainCommandOptions& o) {
     options.widthMultiplier = o.width;
     options.compiled = o.compiled;
     options.fusedNormActivation = o.fusedNorm;
+    options.compactPooling = o.compactPool;
     const Recipe recipe = resolveRecipe(base, options);
     std::optional<history::Database> runHistory = openHistory(o);
 
@@ -232,6 +234,7 @@ int runTrain(const TrainCommandOptions& o) {
     setting.runs = o.runs;
     setting.compiled = o.compiled;
     setting.fusedNormActivation = o.fusedNorm;
+    setting.compactPooling = o.compactPool;
     setting.warmup = doWarmup;
     const nlohmann::json config = nlohmann::json::parse(runConfigJson(recipe, setting, o.seed));
 
@@ -349,6 +352,9 @@ Command addTrainCommand(CLI::App& app) {
     c->add_flag("--fused-norm", o->fusedNorm,
                 "Run each BatchNorm + GELU as one fused operation (CUDA builds with kernels; "
                 "same results, fewer passes over memory)");
+    c->add_flag("--compact-pool", o->compactPool,
+                "2x2 max pooling that keeps one-byte instead of int64 indices (CUDA builds with "
+                "kernels; same results, less memory traffic)");
     c->add_option("--warmup", o->warmup, "Untimed warm-up on random labels before the first run")
         ->check(CLI::IsMember({"auto", "on", "off"}))
         ->capture_default_str();

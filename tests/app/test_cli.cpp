@@ -206,21 +206,24 @@ private Q_SLOTS:
         QCOMPARE(profile["trace_error"].toString().isEmpty(), traced);
     }
 
-    // --fused-norm needs CUDA kernels: a CPU build says so (once), runs the separate operations
-    // and still records that the option was asked for.
-    void benchFusedNormOnCpuSaysWhyItRanSeparately() {
+    // --fused-norm and --compact-pool need CUDA kernels: a CPU build says so (once each), runs
+    // the usual operations and still records that the options were asked for.
+    void benchFusedKernelsOnCpuSayWhyTheyDidNotRun() {
         QTemporaryDir tmp;
         const QString json = tmp.path() + "/bench.json";
         const Result r = runCli({"bench", "--synthetic", "--width", "0.25", "--batch-size", "256",
-                                 "--steps", "1", "--fused-norm", "--json", json});
+                                 "--steps", "1", "--fused-norm", "--compact-pool", "--json", json});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QCOMPARE(r.err.count("note: fused BatchNorm + GELU unavailable"), 1);
+        QCOMPARE(r.err.count("note: compact max pooling unavailable"), 1);
         QFile file(json);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QJsonObject j = QJsonDocument::fromJson(file.readAll()).object();
-        QVERIFY(j["fused_norm"].toBool());
-        QCOMPARE(j["notes"].toArray().size(), 1);
-        QVERIFY(j["notes"][0].toString().contains("no CUDA kernels"));
+        QVERIFY(j["fused_norm"].toBool() && j["compact_pool"].toBool());
+        QCOMPARE(j["notes"].toArray().size(), 2);
+        for (const QJsonValue& note : j["notes"].toArray()) {
+            QVERIFY(note.toString().contains("no CUDA kernels"));
+        }
     }
 
     void recipesListsTheRegistry() {

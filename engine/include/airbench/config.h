@@ -23,13 +23,15 @@ struct RunSetting {
     int runs = 1;
     bool compiled = false;
     bool fusedNormActivation = false;
+    bool compactPooling = false;
     bool warmup = false;
 };
 
 // The configuration one run records ("config" in `airbench train --json`, the history's
 // configJson): the recipe's JSON with "dataset", "mask", "device", "libtorch", "runs", "seed",
-// "compiled", "warmup" and, when set, "fused_norm" added. The GUI and the CLI both build it here,
-// so that their runs of one setting have one configuration (and one group in the history).
+// "compiled", "warmup" and, when set, "fused_norm" and "compact_pool" added. The GUI and the CLI
+// both build it here, so that their runs of one setting have one configuration (and one group in
+// the history).
 std::string runConfigJson(const Recipe& recipe, const RunSetting& setting, uint64_t seed);
 std::string scheduleName(LrSchedule schedule);
 std::string blockName(BlockKind block);

@@ -32,6 +32,9 @@ struct TrainOptions {
     // function, fewer passes over memory. Needs a CUDA device and this build's CUDA kernels;
     // elsewhere the run notes why and uses the separate operations.
     bool fusedNormActivation = false;
+    // 2x2 max pooling that keeps one-byte instead of int64 indices for its backward pass
+    // (nn/max_pool.h): same function, an eighth of the index traffic. Same needs as above.
+    bool compactPooling = false;
     // Per-epoch validation accuracy without TTA (not counted in the timing).
     bool evaluateEveryEpoch = true;
     // Keep the per-example training-set predictions after every epoch (costs one inference

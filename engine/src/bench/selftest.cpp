@@ -20,6 +20,7 @@
 #include "data/fused_augment.h"
 #include "data/loader_impl.h"
 #include "nn/batch_norm_gelu.h"
+#include "nn/max_pool.h"
 #include "nn/model_impl.h"
 #include "nn/whitening.h"
 #include "optim/nesterov_sgd.h"
@@ -246,11 +247,14 @@ at::Tensor flatParameters(AirbenchNetImpl& net) {
 
 SelfTestCheck compareCompiledStep(const Device& gpu, const CifarLoader& data,
                                   const std::string& title, const Recipe& recipe,
-                                  const ProgramFactory& makeProgram, bool fusedNorm = false) {
+                                  const ProgramFactory& makeProgram, bool fusedKernels = false) {
     auto build = [&] {
         at::Generator gen = makeGenerator(Device{}, 7);
         Model m = makeModel(recipe.name, recipe.network, gpu, 7, gen);
-        m.impl().net->setFusedNormActivation(fusedNorm);
+        KernelChoices choices;
+        choices.fusedNormActivation = fusedKernels;
+        choices.compactPooling = fusedKernels;
+        m.impl().net->setKernelChoices(choices);
         return m;
     };
     Model eagerModel = build(), graphModel = build();
@@ -324,16 +328,18 @@ std::vector<SelfTestCheck> compareCompiledSteps(const Device& gpu) {
                                       r.hyp.labelSmoothing);
             }));
     }
-    if (batchNormGeluKernelsAvailable()) {
+    if (batchNormGeluKernelsAvailable() && compactMaxPoolKernelsAvailable()) {
         const Recipe r = quarterWidth("airbench94");
         checks.push_back(compareCompiledStep(
-            gpu, data, "compiled step vs eager, both with fused BatchNorm + GELU: SGD, airbench94",
+            gpu, data,
+            "compiled step vs eager, both with the fused kernels (--fused-norm --compact-pool): "
+            "SGD, airbench94",
             r,
             [&](AirbenchNetImpl& net) {
                 return makeSgdProgram(net, makeSgd(net, r.hyp, kSelfTestBatch),
                                       r.hyp.labelSmoothing);
             },
-            /*fusedNorm=*/true));
+            /*fusedKernels=*/true));
     }
     const Recipe muon = quarterWidth("airbench94_muon");
     checks.push_back(
@@ -412,6 +418,38 @@ std::vector<SelfTestCheck> compareFusedNormGelu(const Device& gpu) {
             check(title + "running statistics", statisticsError, 1e-4, unit)};
 }
 
+// The compact max-pooling kernels against ATen's max_pool2d on the same GPU: both pick the first
+// maximum of each window in row-major order, so values and gradients must be bit-identical.
+// Cases: even and odd sides (floor drops a row and a column), 16-byte and scalar paths, a
+// channels_last and a contiguous input.
+SelfTestCheck compareCompactPooling(const Device& gpu) {
+    struct Case {
+        int64_t channels, side;
+        at::MemoryFormat format;
+    };
+    const std::vector<Case> cases{{64, 32, at::MemoryFormat::ChannelsLast},
+                                  {64, 31, at::MemoryFormat::ChannelsLast},
+                                  {20, 15, at::MemoryFormat::ChannelsLast},
+                                  {32, 16, at::MemoryFormat::Contiguous}};
+    at::Generator gen = makeGenerator(Device{}, 10);
+    const c10::Device d = toTorchDevice(gpu);
+    double error = 0;
+    for (const Case& k : cases) {
+        const at::Tensor x =
+            at::randn({24, k.channels, k.side, k.side}, gen).to(d, at::kHalf).contiguous(k.format);
+        const at::Tensor dy =
+            at::randn({24, k.channels, k.side / 2, k.side / 2}, gen).to(d, at::kHalf);
+        at::Tensor a = x.detach().clone().set_requires_grad(true);
+        at::Tensor b = x.detach().clone().set_requires_grad(true);
+        const at::Tensor ya = compactMaxPool2x2(a), yb = at::max_pool2d(b, {2, 2});
+        ya.backward(dy);
+        yb.backward(dy);
+        error = std::max({error, maxAbs(ya, yb), maxAbs(a.grad(), b.grad())});
+    }
+    return check("compact max-pooling kernels vs max_pool2d (CUDA): values and gradients", error, 0,
+                 "max abs difference over 4 cases");
+}
+
 std::vector<SelfTestCheck> cpuChecks() {
     std::vector<SelfTestCheck> checks;
     // channels_last convolution gradients equal the contiguous ones (LibTorch 1.13 once got
@@ -479,6 +517,9 @@ SelfTestReport runSelfTest(Device device) {
         if (batchNormGeluKernelsAvailable()) {
             for (auto& c : compareFusedNormGelu(device))
                 r.checks.push_back(std::move(c));
+        }
+        if (compactMaxPoolKernelsAvailable()) {
+            r.checks.push_back(compareCompactPooling(device));
         }
         if (libtorchHasCuda()) {
             for (auto& c : compareCompiledSteps(device))

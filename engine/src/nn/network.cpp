@@ -2,6 +2,7 @@
 
 #include "core/torch_device.h"
 #include "nn/batch_norm_gelu.h"
+#include "nn/max_pool.h"
 
 #include <torch/nn/init.h>
 
@@ -46,7 +47,8 @@ ConvGroupImpl::ConvGroupImpl(int in, int out, BlockKind kind, double bnMomentum,
 at::Tensor ConvGroupImpl::normThenGelu(size_t layer, const at::Tensor& x) {
     torch::nn::BatchNorm2dImpl& bn = *norms[layer];
     const auto& momentum = bn.options.momentum();
-    if (!fusedNormActivation || !momentum.has_value() || !bn.options.track_running_stats()) {
+    if (!kernels.fusedNormActivation || !momentum.has_value() ||
+        !bn.options.track_running_stats()) {
         return at::gelu(bn.forward(x));
     }
     if (bn.is_training()) {
@@ -58,7 +60,7 @@ at::Tensor ConvGroupImpl::normThenGelu(size_t layer, const at::Tensor& x) {
 
 at::Tensor ConvGroupImpl::forward(at::Tensor x) {
     x = convs[0]->forward(x);
-    x = at::max_pool2d(x, {2, 2});
+    x = kernels.compactPooling ? compactMaxPool2x2(x) : at::max_pool2d(x, {2, 2});
     x = normThenGelu(0, x);
     if (kind == BlockKind::TwoConv) {
         return normThenGelu(1, convs[1]->forward(x));
@@ -165,19 +167,15 @@ std::vector<at::Tensor> AirbenchNetImpl::convWeights() {
     return out;
 }
 
-void AirbenchNetImpl::setFusedNormActivation(bool on) {
+void AirbenchNetImpl::setKernelChoices(const KernelChoices& choices) {
     for (const auto& module : *groups) {
-        module->as<ConvGroupImpl>()->fusedNormActivation = on;
+        module->as<ConvGroupImpl>()->kernels = choices;
     }
 }
 
-bool AirbenchNetImpl::fusedNormActivation() const {
-    for (const auto& module : *groups) {
-        if (!module->as<ConvGroupImpl>()->fusedNormActivation) {
-            return false;
-        }
-    }
-    return !groups->is_empty();
+KernelChoices AirbenchNetImpl::kernelChoices() const {
+    // setKernelChoices sets every group alike.
+    return groups->is_empty() ? KernelChoices{} : (*groups->begin())->as<ConvGroupImpl>()->kernels;
 }
 
 std::vector<at::Tensor> AirbenchNetImpl::otherTrainable() {

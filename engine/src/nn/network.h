@@ -21,6 +21,16 @@ namespace airbench {
 
 constexpr int kWhiteningChannels = 24;  // 12 eigen-filters and their negations
 
+// How the conv groups compute, not what: every choice gives the same function of the same
+// parameters and state. Each needs this build's CUDA kernels to pay off (see the headers).
+struct KernelChoices {
+    bool fusedNormActivation = false;  // BatchNorm + GELU as one operation (nn/batch_norm_gelu.h)
+    bool compactPooling = false;       // 2x2 max pooling with one-byte indices (nn/max_pool.h)
+    bool operator==(const KernelChoices& o) const {
+        return fusedNormActivation == o.fusedNormActivation && compactPooling == o.compactPooling;
+    }
+};
+
 class ConvGroupImpl : public torch::nn::Module {
 public:
     ConvGroupImpl(int in, int out, BlockKind kind, double bnMomentum, double bnEps);
@@ -29,8 +39,7 @@ public:
     std::vector<torch::nn::Conv2d> convs;
     std::vector<torch::nn::BatchNorm2d> norms;
     BlockKind kind;
-    // BatchNorm + GELU pairs run as one operation (nn/batch_norm_gelu.h); same function.
-    bool fusedNormActivation = false;
+    KernelChoices kernels;
 
 private:
     at::Tensor normThenGelu(size_t layer, const at::Tensor& x);
@@ -55,10 +64,8 @@ public:
     std::vector<at::Tensor> otherTrainable();
     std::vector<at::Tensor> convWeights();  // the 3x3 conv filters (Muon's tensors)
 
-    // Every group's BatchNorm + GELU pairs as one operation (an execution choice: the function,
-    // the parameters and their state are the same either way).
-    void setFusedNormActivation(bool on);
-    bool fusedNormActivation() const;
+    void setKernelChoices(const KernelChoices& choices);  // for every group
+    KernelChoices kernelChoices() const;
 
     NetworkSpec spec;
     double logitScale = 1.0 / 9.0;

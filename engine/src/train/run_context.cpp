@@ -6,6 +6,7 @@
 #include "data/loader_impl.h"
 #include "infer/tta.h"
 #include "nn/batch_norm_gelu.h"
+#include "nn/max_pool.h"
 #include "nn/model_impl.h"
 #include "nn/whitening.h"
 
@@ -86,19 +87,27 @@ Model RunContext::createModel(const std::string& name, const NetworkSpec& spec,
                               RandomStream stream) {
     at::Generator gen = makeGenerator(Device{}, deriveSeed(options.seed, stream));
     Model model = makeModel(name, spec, device, options.seed, gen);
-    if (options.fusedNormActivation) {
+    KernelChoices choices;
+    if (options.fusedNormActivation || options.compactPooling) {
+        // Both come with the build's CUDA kernels.
         std::string why;
-        if (!batchNormGeluKernelsAvailable()) {
+        if (!batchNormGeluKernelsAvailable() || !compactMaxPoolKernelsAvailable()) {
             why = "this build has no CUDA kernels";
         } else if (!device.isCuda()) {
             why = "its kernels need a CUDA device";
         }
         if (why.empty()) {
-            model.impl().net->setFusedNormActivation(true);
-        } else {
+            choices.fusedNormActivation = options.fusedNormActivation;
+            choices.compactPooling = options.compactPooling;
+        }
+        if (!why.empty() && options.fusedNormActivation) {
             noteOnce("fused BatchNorm + GELU unavailable (" + why + "); running them separately");
         }
+        if (!why.empty() && options.compactPooling) {
+            noteOnce("compact max pooling unavailable (" + why + "); using max_pool2d");
+        }
     }
+    model.impl().net->setKernelChoices(choices);
     return model;
 }
 

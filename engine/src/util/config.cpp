@@ -79,8 +79,12 @@ std::string runConfigJson(const Recipe& recipe, const RunSetting& s, uint64_t se
     j["runs"] = s.runs;
     j["seed"] = seed;
     j["compiled"] = s.compiled;
-    if (s.fusedNormActivation) {  // only when set, so that earlier runs' configurations still match
+    // Only when set, so that earlier runs' configurations still match.
+    if (s.fusedNormActivation) {
         j["fused_norm"] = true;
+    }
+    if (s.compactPooling) {
+        j["compact_pool"] = true;
     }
     j["warmup"] = s.warmup;
     return j.dump();

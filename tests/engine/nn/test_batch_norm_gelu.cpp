@@ -1,13 +1,10 @@
 // The fused BatchNorm + GELU operation against the separate operations it replaces: outputs,
 // every gradient (its backward is written by hand) and the running statistics, in training and
-// in evaluation, alone and inside the networks. The CPU runs the operation's tensor-op form; the
-// CUDA kernels are checked against it by `airbench selftest --device cuda`.
+// in evaluation (test_network checks it inside the networks). The CPU runs the operation's
+// tensor-op form; `airbench selftest --device cuda` checks the CUDA kernels against it.
 
 #include "core/torch_device.h"
 #include "nn/batch_norm_gelu.h"
-#include "nn/network.h"
-
-#include <airbench/recipe.h>
 
 #include "support/test_data.h"
 
@@ -79,16 +76,6 @@ double maxDifference(const at::Tensor& a, const at::Tensor& b) {
 double relativeDifference(const at::Tensor& a, const at::Tensor& b) {
     const at::Tensor x = a.to(at::kDouble), y = b.to(at::kDouble);
     return ((x - y).norm() / y.norm()).item<double>();
-}
-
-AirbenchNet trainModeNet(const NetworkSpec& spec, bool fused) {
-    AirbenchNet net(spec);
-    at::Generator gen = makeGenerator(Device{}, 11);
-    net->initialize(gen);
-    net->applyDtypePolicy(Device{});
-    net->setFusedNormActivation(fused);
-    net->train();
-    return net;
 }
 
 }  // namespace
@@ -169,48 +156,6 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(
             c10::Error, batchNormGelu(in.x, in.weight.slice(0, 0, 3), in.bias, in.runningMean,
                                       in.runningVar, true, kMomentum, kEps));
-    }
-
-    void networksComputeTheSameFunction_data() {
-        QTest::addColumn<QString>("recipe");
-        QTest::newRow("two-conv groups") << "airbench94";
-        QTest::newRow("residual groups") << "airbench96";
-    }
-
-    void networksComputeTheSameFunction() {
-        QFETCH(QString, recipe);
-        const NetworkSpec spec = findRecipe(recipe.toStdString()).network.scaled(0.125);
-        AirbenchNet separate = trainModeNet(spec, false);
-        AirbenchNet fused = trainModeNet(spec, true);
-        QVERIFY(!separate->fusedNormActivation());
-        QVERIFY(fused->fusedNormActivation());
-        at::Generator gen = makeGenerator(Device{}, 12);
-        const at::Tensor x = at::randn({8, 3, 32, 32}, gen).contiguous(kImageFormat);
-        const at::Tensor labels = at::randint(10, {8}, gen);
-        for (AirbenchNet* net : {&separate, &fused}) {
-            at::cross_entropy_loss((*net)->forward(x), labels).backward();
-        }
-        const auto a = separate->named_parameters(), b = fused->named_parameters();
-        for (const auto& item : a) {
-            const at::Tensor& pa = item.value();
-            const at::Tensor& pb = b[item.key()];
-            QVERIFY2(at::equal(pa, pb), item.key().c_str());
-            QCOMPARE(pa.grad().defined(), pb.grad().defined());
-            if (pa.grad().defined()) {
-                const double error = relativeDifference(pb.grad(), pa.grad());
-                QVERIFY2(error < 1e-4, (item.key() + " " + std::to_string(error)).c_str());
-            }
-        }
-        const auto bufferA = separate->named_buffers(), bufferB = fused->named_buffers();
-        for (const auto& item : bufferA) {
-            const double error = maxDifference(bufferB[item.key()], item.value());
-            QVERIFY2(error < 1e-5, (item.key() + " " + std::to_string(error)).c_str());
-        }
-        // In evaluation both use the running statistics.
-        separate->eval();
-        fused->eval();
-        at::NoGradGuard noGrad;
-        QVERIFY(relativeDifference(fused->forward(x), separate->forward(x)) < 1e-5);
     }
 };
 

@@ -170,6 +170,66 @@ private Q_SLOTS:
         QCOMPARE(planRun(findRecipe("airbench95"), 50000, 10000).totalSteps, int64_t(720));
         QCOMPARE(planRun(findRecipe("airbench96"), 50000, 10000).totalSteps, int64_t(1776));
     }
+
+    // Kernel choices change how the groups compute, never what: logits, every gradient and the
+    // BatchNorm statistics match the default network's (their CUDA kernels are checked against
+    // the same CPU forms by `airbench selftest --device cuda`).
+    void kernelChoicesKeepTheFunction_data() {
+        QTest::addColumn<QString>("recipe");
+        QTest::addColumn<bool>("fusedNorm");
+        QTest::addColumn<bool>("compactPool");
+        for (const char* recipe : {"airbench94", "airbench96"}) {
+            QTest::addRow("%s, fused norm", recipe) << QString(recipe) << true << false;
+            QTest::addRow("%s, compact pooling", recipe) << QString(recipe) << false << true;
+            QTest::addRow("%s, both", recipe) << QString(recipe) << true << true;
+        }
+    }
+
+    void kernelChoicesKeepTheFunction() {
+        QFETCH(QString, recipe);
+        QFETCH(bool, fusedNorm);
+        QFETCH(bool, compactPool);
+        const NetworkSpec spec = findRecipe(recipe.toStdString()).network.scaled(0.125);
+        AirbenchNet plain = freshNet(spec, 11), chosen = freshNet(spec, 11);
+        KernelChoices choices;
+        choices.fusedNormActivation = fusedNorm;
+        choices.compactPooling = compactPool;
+        chosen->setKernelChoices(choices);
+        QVERIFY(chosen->kernelChoices() == choices);
+        QVERIFY(plain->kernelChoices() == KernelChoices{});
+        at::Generator gen = makeGenerator(Device{}, 12);
+        const at::Tensor x = at::randn({8, 3, 32, 32}, gen).contiguous(kImageFormat);
+        const at::Tensor labels = at::randint(10, {8}, gen);
+        for (AirbenchNet* net : {&plain, &chosen}) {
+            (*net)->train();
+            at::cross_entropy_loss((*net)->forward(x), labels).backward();
+        }
+        const auto a = plain->named_parameters(), b = chosen->named_parameters();
+        for (const auto& item : a) {
+            const at::Tensor& pa = item.value();
+            const at::Tensor& pb = b[item.key()];
+            QCOMPARE(pa.grad().defined(), pb.grad().defined());
+            if (pa.grad().defined()) {
+                const double error =
+                    ((pb.grad() - pa.grad()).norm() / pa.grad().norm()).item<double>();
+                QVERIFY2(error < 1e-4, qPrintable(QString::fromStdString(item.key()) + " " +
+                                                  QString::number(error)));
+            }
+        }
+        const auto bufferA = plain->named_buffers(), bufferB = chosen->named_buffers();
+        for (const auto& item : bufferA) {
+            const double error =
+                (bufferB[item.key()] - item.value()).abs().max().to(at::kDouble).item<double>();
+            QVERIFY2(error < 1e-5,
+                     qPrintable(QString::fromStdString(item.key()) + " " + QString::number(error)));
+        }
+        // In evaluation both use the running statistics.
+        plain->eval();
+        chosen->eval();
+        at::NoGradGuard noGrad;
+        const at::Tensor la = plain->forward(x), lb = chosen->forward(x);
+        QVERIFY(((lb - la).norm() / la.norm()).item<double>() < 1e-5);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestNetwork)

@@ -177,9 +177,10 @@ private Q_SLOTS:
         }
     }
 
-    // Likewise the fused BatchNorm + GELU, whose kernels are CUDA kernels: the same run, noted
-    // once even where a recipe builds two networks (airbench96_faster's proxy).
-    void fusedNormOnCpuRunsSeparatelyWithANote() {
+    // Likewise the fused BatchNorm + GELU and the compact pooling, whose kernels are CUDA
+    // kernels: the same run, each noted once even where a recipe builds two networks
+    // (airbench96_faster's proxy).
+    void fusedKernelsOnCpuRunTheUsualOperationsWithANote() {
         AIRBENCH_REQUIRE_CIFAR();
         for (const char* name : {"airbench94", "airbench96_faster"}) {
             const Recipe& recipe = findRecipe(name);
@@ -187,19 +188,22 @@ private Q_SLOTS:
                 TrainOptions o = smallOptions(1, 5);
                 o.evaluateEveryEpoch = false;
                 o.fusedNormActivation = fused;
+                o.compactPooling = fused;
                 Loaders data = cifarLoaders(recipe, 512, 0, o);
                 return train(recipe, data.train, nullptr, o).history;
             };
             const RunHistory separate = run(false), fused = run(true);
             QVERIFY2(fused.stepLosses == separate.stepLosses, name);
-            auto mentions = [](const RunHistory& h) {
+            auto mentions = [](const RunHistory& h, const char* what) {
                 return std::count_if(
-                    h.summary.notes.begin(), h.summary.notes.end(), [](const std::string& n) {
-                        return n.find("fused BatchNorm + GELU unavailable") != std::string::npos;
-                    });
+                    h.summary.notes.begin(), h.summary.notes.end(),
+                    [&](const std::string& n) { return n.find(what) != std::string::npos; });
             };
-            QCOMPARE(mentions(fused), std::ptrdiff_t(1));
-            QCOMPARE(mentions(separate), std::ptrdiff_t(0));
+            for (const char* what :
+                 {"fused BatchNorm + GELU unavailable", "compact max pooling unavailable"}) {
+                QCOMPARE(mentions(fused, what), std::ptrdiff_t(1));
+                QCOMPARE(mentions(separate, what), std::ptrdiff_t(0));
+            }
         }
     }
 

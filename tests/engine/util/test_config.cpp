@@ -50,10 +50,12 @@ private Q_SLOTS:
         QCOMPARE(j["libtorch"].get<std::string>(), libtorchVersion());
         QVERIFY(!j["compiled"].get<bool>() && !j["warmup"].get<bool>());
         // Recorded only when set, so that runs from before the option keep their configuration.
-        QVERIFY(!j.contains("fused_norm"));
+        QVERIFY(!j.contains("fused_norm") && !j.contains("compact_pool"));
         RunSetting fused = sampleSetting();
         fused.fusedNormActivation = true;
-        QVERIFY(nlohmann::json::parse(runConfigJson(recipe, fused, 17))["fused_norm"].get<bool>());
+        fused.compactPooling = true;
+        const nlohmann::json f = nlohmann::json::parse(runConfigJson(recipe, fused, 17));
+        QVERIFY(f["fused_norm"].get<bool>() && f["compact_pool"].get<bool>());
         QVERIFY(!j.contains("mask"));
         // A fractional epoch count stays a float: the CLI's and the GUI's text must agree.
         QVERIFY2(text.find("\"epochs\":" + r["epochs"].dump()) != std::string::npos, text.c_str());

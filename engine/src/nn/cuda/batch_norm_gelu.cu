@@ -16,8 +16,9 @@
 
 #include "nn/cuda/batch_norm_gelu.h"
 
-#include <cuda_fp16.h>
 #include <cuda_runtime.h>
+
+#include "nn/cuda/device_values.cuh"
 
 #include <cstdint>
 #include <initializer_list>
@@ -35,35 +36,12 @@ constexpr int kFinalWarps = 8;  // channels per block of the split-adding kernel
 constexpr float kSqrtHalf = 0.70710678118654752f;
 constexpr float kInvSqrtTwoPi = 0.39894228040143268f;
 
-__device__ __forceinline__ float toFloat(__half v) {
-    return __half2float(v);
-}
-__device__ __forceinline__ float toFloat(float v) {
-    return v;
-}
-template <typename T>
-__device__ __forceinline__ T fromFloat(float v);
-template <>
-__device__ __forceinline__ __half fromFloat<__half>(float v) {
-    return __float2half_rn(v);
-}
-template <>
-__device__ __forceinline__ float fromFloat<float>(float v) {
-    return v;
-}
-
 __device__ __forceinline__ float gelu(float z) {
     return 0.5f * z * (1.0f + erff(z * kSqrtHalf));
 }
 __device__ __forceinline__ float geluDerivative(float z) {
     return 0.5f * (1.0f + erff(z * kSqrtHalf)) + z * kInvSqrtTwoPi * expf(-0.5f * z * z);
 }
-
-// kVec neighbouring elements moved as one aligned load or store.
-template <typename T, int kVec>
-struct alignas(sizeof(T) * kVec) Pack {
-    T v[kVec];
-};
 
 // p[c0], ..., p[c0 + kVec - 1]; c0 is a multiple of kVec, and p is 16-byte aligned when kVec is
 // a multiple of 4.
@@ -315,10 +293,6 @@ unsigned splitAddingBlocks(int channels) {
 
 const dim3 kSplitAddingThreads(kWarp, kFinalWarps);
 
-bool aligned(const void* p, int bytes) {
-    return reinterpret_cast<uintptr_t>(p) % static_cast<uintptr_t>(bytes) == 0;
-}
-
 cudaStream_t streamOf(const NormGeluShape& s) {
     return static_cast<cudaStream_t>(s.stream);
 }
@@ -332,7 +306,7 @@ const char* status() {
 template <typename T, class Launch>
 void withVectorWidth(const NormGeluShape& s, std::initializer_list<const void*> pointers,
                      Launch&& launch) {
-    constexpr int kWide = 16 / sizeof(T);
+    constexpr int kWide = kWidePack<T>;
     bool wide = s.channels % kWide == 0;
     for (const void* p : pointers) {
         wide = wide && aligned(p, 16);
