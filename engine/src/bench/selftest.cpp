@@ -38,6 +38,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <sstream>
 
 namespace airbench {
@@ -328,19 +329,6 @@ std::vector<SelfTestCheck> compareCompiledSteps(const Device& gpu) {
                                       r.hyp.labelSmoothing);
             }));
     }
-    if (batchNormGeluKernelsAvailable() && compactMaxPoolKernelsAvailable()) {
-        const Recipe r = quarterWidth("airbench94");
-        checks.push_back(compareCompiledStep(
-            gpu, data,
-            "compiled step vs eager, both with the fused kernels (--fused-norm --compact-pool): "
-            "SGD, airbench94",
-            r,
-            [&](AirbenchNetImpl& net) {
-                return makeSgdProgram(net, makeSgd(net, r.hyp, kSelfTestBatch),
-                                      r.hyp.labelSmoothing);
-            },
-            /*fusedKernels=*/true));
-    }
     const Recipe muon = quarterWidth("airbench94_muon");
     checks.push_back(
         compareCompiledStep(gpu, data, "compiled step (CUDA graph) vs eager: Muon, airbench94_muon",
@@ -348,6 +336,23 @@ std::vector<SelfTestCheck> compareCompiledSteps(const Device& gpu) {
                                 return builtin::makeMuonProgram(net, muon.hyp, kSelfTestBatch);
                             }));
     return checks;
+}
+
+// The captured step with the network kernels (nn/cuda) against the eager step with them.
+SelfTestCheck compareFusedCompiledStep(const Device& gpu) {
+    LoaderOptions lo;
+    lo.batchSize = kSelfTestBatch;
+    const CifarLoader data(testImages(256), false, lo, gpu);
+    const Recipe r = quarterWidth("airbench94");
+    return compareCompiledStep(
+        gpu, data,
+        "compiled step vs eager, both with the fused kernels (--fused-norm --compact-pool): "
+        "SGD, airbench94",
+        r,
+        [&](AirbenchNetImpl& net) {
+            return makeSgdProgram(net, makeSgd(net, r.hyp, kSelfTestBatch), r.hyp.labelSmoothing);
+        },
+        /*fusedKernels=*/true);
 }
 
 // The fused BatchNorm + GELU kernels against the same formulas in fp64 on the CPU, from the same
@@ -478,6 +483,22 @@ std::vector<SelfTestCheck> cpuChecks() {
     return checks;
 }
 
+// Runs a group of checks; an exception (a CUDA error, say) becomes one failed check.
+void appendGuarded(SelfTestReport& report, const std::string& group,
+                   const std::function<std::vector<SelfTestCheck>()>& checks) {
+    try {
+        for (auto& c : checks())
+            report.checks.push_back(std::move(c));
+    } catch (const std::exception& e) {
+        SelfTestCheck failed;
+        failed.name = group;
+        failed.error = std::numeric_limits<double>::quiet_NaN();
+        const std::string what = e.what();
+        failed.detail = "failed: " + what.substr(0, what.find('\n'));  // no LibTorch backtrace
+        report.checks.push_back(std::move(failed));
+    }
+}
+
 }  // namespace
 
 bool SelfTestReport::passed() const {
@@ -514,16 +535,26 @@ SelfTestReport runSelfTest(Device device) {
     if (device.isCuda()) {
         for (auto& c : compareDevices(device))
             r.checks.push_back(std::move(c));
-        if (batchNormGeluKernelsAvailable()) {
-            for (auto& c : compareFusedNormGelu(device))
-                r.checks.push_back(std::move(c));
-        }
-        if (compactMaxPoolKernelsAvailable()) {
-            r.checks.push_back(compareCompactPooling(device));
-        }
         if (libtorchHasCuda()) {
             for (auto& c : compareCompiledSteps(device))
                 r.checks.push_back(std::move(c));
+        }
+        // The network's own kernels (nn/cuda) go last, each group guarded: an error in one fails
+        // its check with the message, after the checks above have been reported.
+        if (batchNormGeluKernelsAvailable()) {
+            appendGuarded(r, "fused BatchNorm + GELU kernels",
+                          [&] { return compareFusedNormGelu(device); });
+        }
+        if (compactMaxPoolKernelsAvailable()) {
+            appendGuarded(r, "compact max-pooling kernels", [&] {
+                return std::vector<SelfTestCheck>{compareCompactPooling(device)};
+            });
+        }
+        if (batchNormGeluKernelsAvailable() && compactMaxPoolKernelsAvailable() &&
+            libtorchHasCuda()) {
+            appendGuarded(r, "compiled step with the fused kernels", [&] {
+                return std::vector<SelfTestCheck>{compareFusedCompiledStep(device)};
+            });
         }
     }
     return r;
