@@ -191,7 +191,10 @@ std::vector<ProfileRow> byCategory(const std::vector<ProfileRow>& rows) {
 
 std::string profileCategory(const std::string& name) {
     const std::string n = lowercase(name);
-    // Order matters: cuDNN's batch-norm kernels also say "cudnn".
+    // Order matters: cuDNN's batch-norm kernels also say "cudnn"; ours (nn/cuda) fuse two.
+    if (containsAny(n, {"batchnormgelu"})) {
+        return "batch norm + GELU (fused)";
+    }
     if (containsAny(n, {"batch_norm", "batchnorm", "bn_fw", "bn_bw", "welford"})) {
         return "batch norm";
     }

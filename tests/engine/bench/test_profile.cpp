@@ -52,6 +52,13 @@ private Q_SLOTS:
             {"void at::native::vectorized_elementwise_kernel<4, at::native::GeluCUDAKernelImpl>",
              "GELU"},
             {"void at::native::max_pool_backward_nhwc<c10::Half, float>", "pooling"},
+            // This engine's own kernels (nn/cuda) and autograd nodes
+            {"void airbench::cuda::(anonymous namespace)::batchNormGeluBackwardSumsKernel<__half>",
+             "batch norm + GELU (fused)"},
+            {"torch::autograd::CppNode<airbench::(anonymous namespace)::BatchNormGeluFunction>",
+             "batch norm + GELU (fused)"},
+            {"void airbench::cuda::(anonymous namespace)::compactMaxPoolForwardKernel<__half, 8>",
+             "pooling"},
             {"void at::native::multi_tensor_apply_kernel<at::native::TensorListMetadata<3>>",
              "optimizer (multi-tensor)"},
             {"sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn_n_tilesize128x128x64", "matrix multiply"},

@@ -11,6 +11,8 @@
 // channel's first value, not x, so that E[d^2] - E[d]^2 does not cancel when the mean is large
 // against the spread.
 //
+// Kernel names start with batchNormGelu, which `bench --profile` files under its own category.
+//
 // Element-wise kernels move 16 bytes of activations per thread and read the per-channel values
 // 16 bytes at a time too, when the channel count and the pointers allow it.
 
@@ -134,9 +136,9 @@ __device__ __forceinline__ void storeBlockSums(float a, float b, int c, int chan
 }
 
 template <typename T>
-__global__ void statisticsPartialKernel(const T* __restrict__ x, int64_t rows, int channels,
-                                        int64_t rowsPerSplit, float* __restrict__ partialSum,
-                                        float* __restrict__ partialSquares) {
+__global__ void batchNormGeluStatisticsKernel(const T* __restrict__ x, int64_t rows, int channels,
+                                              int64_t rowsPerSplit, float* __restrict__ partialSum,
+                                              float* __restrict__ partialSquares) {
     const int c = blockIdx.x * kTileChannels + threadIdx.x;
     const int64_t begin = static_cast<int64_t>(blockIdx.y) * rowsPerSplit;
     const int64_t end = begin + rowsPerSplit < rows ? begin + rowsPerSplit : rows;
@@ -154,12 +156,11 @@ __global__ void statisticsPartialKernel(const T* __restrict__ x, int64_t rows, i
 }
 
 template <typename T>
-__global__ void statisticsFinalKernel(const T* __restrict__ x, int64_t rows, int channels,
-                                      int splits, const float* __restrict__ partialSum,
-                                      const float* __restrict__ partialSquares, double eps,
-                                      float* __restrict__ mean, float* __restrict__ invStd,
-                                      float* __restrict__ runningMean,
-                                      float* __restrict__ runningVar, double momentum) {
+__global__ void batchNormGeluStatisticsFinalKernel(
+    const T* __restrict__ x, int64_t rows, int channels, int splits,
+    const float* __restrict__ partialSum, const float* __restrict__ partialSquares, double eps,
+    float* __restrict__ mean, float* __restrict__ invStd, float* __restrict__ runningMean,
+    float* __restrict__ runningVar, double momentum) {
     int c = 0;
     double sum = 0.0, squares = 0.0;
     if (!addSplits(channels, splits, partialSum, partialSquares, c, sum, squares)) {
@@ -180,10 +181,11 @@ __global__ void statisticsFinalKernel(const T* __restrict__ x, int64_t rows, int
 }
 
 template <typename T, int kVec>
-__global__ void forwardKernel(const T* __restrict__ x, int64_t packs, int channels,
-                              const float* __restrict__ mean, const float* __restrict__ invStd,
-                              const float* __restrict__ weight, const float* __restrict__ bias,
-                              T* __restrict__ y) {
+__global__ void batchNormGeluForwardKernel(const T* __restrict__ x, int64_t packs, int channels,
+                                           const float* __restrict__ mean,
+                                           const float* __restrict__ invStd,
+                                           const float* __restrict__ weight,
+                                           const float* __restrict__ bias, T* __restrict__ y) {
     using P = Pack<T, kVec>;
     const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
     for (int64_t p = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; p < packs;
@@ -206,13 +208,11 @@ __global__ void forwardKernel(const T* __restrict__ x, int64_t packs, int channe
 }
 
 template <typename T>
-__global__ void backwardPartialKernel(const T* __restrict__ x, const T* __restrict__ dy,
-                                      int64_t rows, int channels, int64_t rowsPerSplit,
-                                      const float* __restrict__ mean,
-                                      const float* __restrict__ invStd,
-                                      const float* __restrict__ weight,
-                                      const float* __restrict__ bias, float* __restrict__ partialG,
-                                      float* __restrict__ partialGXhat) {
+__global__ void batchNormGeluBackwardSumsKernel(
+    const T* __restrict__ x, const T* __restrict__ dy, int64_t rows, int channels,
+    int64_t rowsPerSplit, const float* __restrict__ mean, const float* __restrict__ invStd,
+    const float* __restrict__ weight, const float* __restrict__ bias, float* __restrict__ partialG,
+    float* __restrict__ partialGXhat) {
     const int c = blockIdx.x * kTileChannels + threadIdx.x;
     const int64_t begin = static_cast<int64_t>(blockIdx.y) * rowsPerSplit;
     const int64_t end = begin + rowsPerSplit < rows ? begin + rowsPerSplit : rows;
@@ -231,9 +231,11 @@ __global__ void backwardPartialKernel(const T* __restrict__ x, const T* __restri
     storeBlockSums(sumG, sumGXhat, c, channels, partialG, partialGXhat);
 }
 
-__global__ void backwardSumsKernel(int channels, int splits, const float* __restrict__ partialG,
-                                   const float* __restrict__ partialGXhat, float* __restrict__ sumG,
-                                   float* __restrict__ sumGXhat) {
+__global__ void batchNormGeluBackwardSumsFinalKernel(int channels, int splits,
+                                                     const float* __restrict__ partialG,
+                                                     const float* __restrict__ partialGXhat,
+                                                     float* __restrict__ sumG,
+                                                     float* __restrict__ sumGXhat) {
     int c = 0;
     double g = 0.0, gx = 0.0;
     if (addSplits(channels, splits, partialG, partialGXhat, c, g, gx)) {
@@ -243,14 +245,12 @@ __global__ void backwardSumsKernel(int channels, int splits, const float* __rest
 }
 
 template <typename T, int kVec>
-__global__ void backwardInputKernel(const T* __restrict__ x, const T* __restrict__ dy,
-                                    int64_t packs, int channels, float invRows,
-                                    const float* __restrict__ mean,
-                                    const float* __restrict__ invStd,
-                                    const float* __restrict__ weight,
-                                    const float* __restrict__ bias, const float* __restrict__ sumG,
-                                    const float* __restrict__ sumGXhat, bool batchStatistics,
-                                    T* __restrict__ dx) {
+__global__ void batchNormGeluBackwardInputKernel(
+    const T* __restrict__ x, const T* __restrict__ dy, int64_t packs, int channels, float invRows,
+    const float* __restrict__ mean, const float* __restrict__ invStd,
+    const float* __restrict__ weight, const float* __restrict__ bias,
+    const float* __restrict__ sumG, const float* __restrict__ sumGXhat, bool batchStatistics,
+    T* __restrict__ dx) {
     using P = Pack<T, kVec>;
     const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
     for (int64_t p = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; p < packs;
@@ -326,9 +326,9 @@ const char* statistics(const NormGeluShape& s, const void* xv, float* scratch, d
     const ReductionGrid g = reductionGrid(s);
     float* partialSum = scratch;
     float* partialSquares = scratch + static_cast<int64_t>(g.splits) * s.channels;
-    statisticsPartialKernel<T><<<g.blocks, g.threads, 0, streamOf(s)>>>(
+    batchNormGeluStatisticsKernel<T><<<g.blocks, g.threads, 0, streamOf(s)>>>(
         x, s.rows, s.channels, g.rowsPerSplit, partialSum, partialSquares);
-    statisticsFinalKernel<T>
+    batchNormGeluStatisticsFinalKernel<T>
         <<<splitAddingBlocks(s.channels), kSplitAddingThreads, 0, streamOf(s)>>>(
             x, s.rows, s.channels, g.splits, partialSum, partialSquares, eps, mean, invStd,
             runningMean, runningVar, momentum);
@@ -343,8 +343,9 @@ const char* forward(const NormGeluShape& s, const void* xv, const float* mean, c
     withVectorWidth<T>(s, {xv, yv, mean, invStd, weight, bias}, [&](auto width) {
         constexpr int kVec = decltype(width)::value;
         const int64_t packs = s.rows * s.channels / kVec;
-        forwardKernel<T, kVec><<<elementwiseBlocks(packs), kElementwiseThreads, 0, streamOf(s)>>>(
-            x, packs, s.channels, mean, invStd, weight, bias, y);
+        batchNormGeluForwardKernel<T, kVec>
+            <<<elementwiseBlocks(packs), kElementwiseThreads, 0, streamOf(s)>>>(
+                x, packs, s.channels, mean, invStd, weight, bias, y);
     });
     return status();
 }
@@ -359,17 +360,18 @@ const char* backward(const NormGeluShape& s, const void* xv, const void* dyv, co
     const ReductionGrid g = reductionGrid(s);
     float* partialG = scratch;
     float* partialGXhat = scratch + static_cast<int64_t>(g.splits) * s.channels;
-    backwardPartialKernel<T>
+    batchNormGeluBackwardSumsKernel<T>
         <<<g.blocks, g.threads, 0, streamOf(s)>>>(x, dy, s.rows, s.channels, g.rowsPerSplit, mean,
                                                   invStd, weight, bias, partialG, partialGXhat);
-    backwardSumsKernel<<<splitAddingBlocks(s.channels), kSplitAddingThreads, 0, streamOf(s)>>>(
-        s.channels, g.splits, partialG, partialGXhat, sumG, sumGXhat);
+    batchNormGeluBackwardSumsFinalKernel<<<splitAddingBlocks(s.channels), kSplitAddingThreads, 0,
+                                           streamOf(s)>>>(s.channels, g.splits, partialG,
+                                                          partialGXhat, sumG, sumGXhat);
     const float invRows = 1.0f / static_cast<float>(s.rows);
     withVectorWidth<T>(s, {xv, dyv, dxv, mean, invStd, weight, bias, sumG, sumGXhat},
                        [&](auto width) {
                            constexpr int kVec = decltype(width)::value;
                            const int64_t packs = s.rows * s.channels / kVec;
-                           backwardInputKernel<T, kVec>
+                           batchNormGeluBackwardInputKernel<T, kVec>
                                <<<elementwiseBlocks(packs), kElementwiseThreads, 0, streamOf(s)>>>(
                                    x, dy, packs, s.channels, invRows, mean, invStd, weight, bias,
                                    sumG, sumGXhat, batchStatistics, dx);

@@ -24,9 +24,9 @@ namespace {
 constexpr int kThreads = 256;
 
 template <typename T, int kVec>
-__global__ void forwardKernel(const T* __restrict__ x, int64_t packs, int channels, int height,
-                              int width, int outHeight, int outWidth, T* __restrict__ y,
-                              uint8_t* __restrict__ offsets) {
+__global__ void compactMaxPoolForwardKernel(const T* __restrict__ x, int64_t packs, int channels,
+                                            int height, int width, int outHeight, int outWidth,
+                                            T* __restrict__ y, uint8_t* __restrict__ offsets) {
     using P = Pack<T, kVec>;
     using Offsets = Pack<uint8_t, kVec>;
     const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
@@ -71,9 +71,10 @@ __global__ void forwardKernel(const T* __restrict__ x, int64_t packs, int channe
 }
 
 template <typename T, int kVec>
-__global__ void backwardKernel(const T* __restrict__ dy, const uint8_t* __restrict__ offsets,
-                               int64_t packs, int channels, int height, int width, int outHeight,
-                               int outWidth, T* __restrict__ dx) {
+__global__ void compactMaxPoolBackwardKernel(const T* __restrict__ dy,
+                                             const uint8_t* __restrict__ offsets, int64_t packs,
+                                             int channels, int height, int width, int outHeight,
+                                             int outWidth, T* __restrict__ dx) {
     using P = Pack<T, kVec>;
     using Offsets = Pack<uint8_t, kVec>;
     const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
@@ -140,7 +141,7 @@ const char* forward(const MaxPoolShape& s, const void* x, void* y, uint8_t* offs
     withVectorWidth<T>(s, {x, y}, offsets, [&](auto width) {
         constexpr int kVec = decltype(width)::value;
         const int64_t packs = s.images * outHeight * outWidth * s.channels / kVec;
-        forwardKernel<T, kVec>
+        compactMaxPoolForwardKernel<T, kVec>
             <<<blocksFor(packs), kThreads, 0, static_cast<cudaStream_t>(s.stream)>>>(
                 static_cast<const T*>(x), packs, s.channels, s.height, s.width, outHeight, outWidth,
                 static_cast<T*>(y), offsets);
@@ -154,7 +155,7 @@ const char* backward(const MaxPoolShape& s, const void* dy, const uint8_t* offse
     withVectorWidth<T>(s, {dy, dx}, offsets, [&](auto width) {
         constexpr int kVec = decltype(width)::value;
         const int64_t packs = s.images * s.height * s.width * s.channels / kVec;
-        backwardKernel<T, kVec>
+        compactMaxPoolBackwardKernel<T, kVec>
             <<<blocksFor(packs), kThreads, 0, static_cast<cudaStream_t>(s.stream)>>>(
                 static_cast<const T*>(dy), offsets, packs, s.channels, s.height, s.width, outHeight,
                 outWidth, static_cast<T*>(dx));
