@@ -108,6 +108,13 @@ HyperparameterForm::HyperparameterForm(QWidget* parent) : QGroupBox(tr("Hyperpar
     compiled_ = new QCheckBox(tr("Compiled (CUDA graph)"));
     compiled_->setToolTip(
         tr("Capture the training step in a CUDA graph; on CPU the run falls back to eager mode"));
+    fusedKernels_ = new QCheckBox(tr("Fused kernels (CUDA)"));
+    fusedKernels_->setToolTip(
+        networkKernelsAvailable()
+            ? tr("BatchNorm + GELU as one operation and max pooling with one-byte indices: the "
+                 "same results with less memory traffic; on CPU the run uses the usual "
+                 "operations")
+            : tr("This build has no CUDA kernels: runs use the usual operations and say so"));
     reset_ = new QPushButton(tr("Reset to recipe defaults"));
     connect(reset_, &QPushButton::clicked, this, &HyperparameterForm::resetToRecipeDefaults);
 
@@ -123,6 +130,7 @@ HyperparameterForm::HyperparameterForm(QWidget* parent) : QGroupBox(tr("Hyperpar
     layout_->addRow(tr("Runs"), runs_);
     layout_->addRow(tr("Device"), device_);
     layout_->addRow(QString(), compiled_);
+    layout_->addRow(QString(), fusedKernels_);
     layout_->addRow(QString(), reset_);
 
     auto edited = [this] {
@@ -139,6 +147,7 @@ HyperparameterForm::HyperparameterForm(QWidget* parent) : QGroupBox(tr("Hyperpar
         connect(box, &QComboBox::currentIndexChanged, this, edited);
     }
     connect(compiled_, &QCheckBox::toggled, this, edited);
+    connect(fusedKernels_, &QCheckBox::toggled, this, edited);
     width_->setValue(1.0);
 }
 
@@ -189,6 +198,7 @@ RunSettings HyperparameterForm::settings() const {
     o.widthMultiplier = width_->value();
     o.seed = static_cast<uint64_t>(seed_->value());
     o.compiled = compiled_->isChecked();
+    o.fusedNormActivation = o.compactPooling = fusedKernels_->isChecked();
     s.runs = runs_->value();
     s.device = static_cast<DeviceRequest>(device_->currentData().toInt());
     return s;
@@ -196,13 +206,15 @@ RunSettings HyperparameterForm::settings() const {
 
 void HyperparameterForm::applySettings(const RunSettings& s) {
     {
-        const QSignalBlocker b1(width_), b2(seed_), b3(runs_), b4(device_), b5(compiled_);
+        const QSignalBlocker b1(width_), b2(seed_), b3(runs_), b4(device_), b5(compiled_),
+            b6(fusedKernels_);
         width_->setValue(s.options.widthMultiplier);
         seed_->setValue(static_cast<int>(qMin<uint64_t>(s.options.seed, seed_->maximum())));
         runs_->setValue(s.runs);
         const int device = device_->findData(static_cast<int>(s.device));
         device_->setCurrentIndex(device >= 0 ? device : 0);
         compiled_->setChecked(s.options.compiled);
+        fusedKernels_->setChecked(s.options.fusedNormActivation || s.options.compactPooling);
     }
     showRecipeTable(s.options);
 }
@@ -222,9 +234,9 @@ void HyperparameterForm::resetToRecipeDefaults() {
 }
 
 void HyperparameterForm::setEditable(bool editable) {
-    for (QWidget* w : std::initializer_list<QWidget*>{epochs_, batchSize_, learningRate_,
-                                                      weightDecay_, labelSmoothing_, tta_, width_,
-                                                      seed_, runs_, device_, compiled_, reset_}) {
+    for (QWidget* w : std::initializer_list<QWidget*>{
+             epochs_, batchSize_, learningRate_, weightDecay_, labelSmoothing_, tta_, width_, seed_,
+             runs_, device_, compiled_, fusedKernels_, reset_}) {
         w->setEnabled(editable);
     }
 }

@@ -47,6 +47,7 @@ public:
     QSpinBox* runsBox() const { return runs_; }
     QComboBox* deviceBox() const { return device_; }
     QCheckBox* compiledBox() const { return compiled_; }
+    QCheckBox* fusedKernelsBox() const { return fusedKernels_; }
     QPushButton* resetButton() const { return reset_; }
 
 public slots:
@@ -78,6 +79,7 @@ private:
     QSpinBox* runs_;
     QComboBox* device_;
     QCheckBox* compiled_;
+    QCheckBox* fusedKernels_;
     QPushButton* reset_;
 };
 

@@ -75,6 +75,8 @@ QString describeOverrides(const RunSettings& s) {
         parts << QStringLiteral("width=%1").arg(o.widthMultiplier);
     if (o.compiled)
         parts << QStringLiteral("compiled");
+    if (o.fusedNormActivation || o.compactPooling)
+        parts << QStringLiteral("fused kernels");
     return parts.isEmpty() ? QObject::tr("the recipe's table") : parts.join(QStringLiteral(", "));
 }
 
@@ -378,6 +380,8 @@ void MainWindow::readSettings(const MainWindowOptions& options) {
         run.options.widthMultiplier = keep.widthMultiplier;
         run.options.seed = keep.seed;
         run.options.compiled = keep.compiled;
+        run.options.fusedNormActivation = keep.fusedNormActivation;
+        run.options.compactPooling = keep.compactPooling;
     }
     run.recipe = recipes_->currentRecipe().toStdString();
     form_->applySettings(run);

@@ -55,6 +55,8 @@ void saveRunSettings(QSettings& s, const RunSettings& run) {
     s.setValue(QStringLiteral("widthMultiplier"), o.widthMultiplier);
     s.setValue(QStringLiteral("seed"), QVariant::fromValue<qulonglong>(o.seed));
     s.setValue(QStringLiteral("compiled"), o.compiled);
+    s.setValue(QStringLiteral("fusedNormActivation"), o.fusedNormActivation);
+    s.setValue(QStringLiteral("compactPooling"), o.compactPooling);
     s.setValue(QStringLiteral("runs"), run.runs);
     s.setValue(QStringLiteral("device"), deviceRequestName(run.device));
     s.endGroup();
@@ -74,6 +76,8 @@ RunSettings loadRunSettings(QSettings& s) {
     o.widthMultiplier = readDouble(s, "widthMultiplier").value_or(1.0);
     o.seed = s.value(QStringLiteral("seed"), 0).toULongLong();
     o.compiled = s.value(QStringLiteral("compiled"), false).toBool();
+    o.fusedNormActivation = s.value(QStringLiteral("fusedNormActivation"), false).toBool();
+    o.compactPooling = s.value(QStringLiteral("compactPooling"), false).toBool();
     run.runs = qMax(1, s.value(QStringLiteral("runs"), 1).toInt());
     try {
         run.device = parseDeviceRequest(s.value(QStringLiteral("device")).toString().toStdString());

@@ -217,6 +217,8 @@ bool SelectionPanel::start() {
     t.batchSize = form.options.batchSize;
     t.seed = form.options.seed;
     t.compiled = form.options.compiled;
+    t.fusedNormActivation = form.options.fusedNormActivation;
+    t.compactPooling = form.options.compactPooling;
     request.options = options();
     t.epochs = request.options.epochs;  // the scoring network trains as long as the arms
     request.options.scoringTtaLevel = 0;

@@ -37,6 +37,8 @@ RunSetting runSettingOf(const Dataset& data, const std::string& hash, int64_t tr
     setting.device = describeDevice(device);
     setting.runs = s.runs;
     setting.compiled = s.options.compiled;
+    setting.fusedNormActivation = s.options.fusedNormActivation;
+    setting.compactPooling = s.options.compactPooling;
     setting.warmup = device.isCuda();  // as the CLI's --warmup auto
     return setting;
 }

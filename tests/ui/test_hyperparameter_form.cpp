@@ -58,7 +58,8 @@ private slots:
         form.seedBox()->setValue(7);
         form.runsBox()->setValue(3);
         form.compiledBox()->setChecked(true);
-        QVERIFY(changed.count() >= 6);
+        form.fusedKernelsBox()->setChecked(true);
+        QVERIFY(changed.count() >= 7);
         RunSettings s = form.settings();
         QCOMPARE(s.options.epochs.value_or(-1), 2.5);
         QCOMPARE(s.options.labelSmoothing.value_or(-1), 0.05);
@@ -67,6 +68,7 @@ private slots:
         QCOMPARE(s.options.seed, uint64_t(7));
         QCOMPARE(s.runs, 3);
         QVERIFY(s.options.compiled);
+        QVERIFY(s.options.fusedNormActivation && s.options.compactPooling);
         // The engine sees exactly the edited values.
         const Recipe resolved = resolveRecipe(recipe, s.options);
         QCOMPARE(resolved.hyp.epochs, 2.5);
@@ -123,6 +125,7 @@ private slots:
         a.options.widthMultiplier = 0.5;
         a.options.seed = 42;
         a.options.compiled = true;
+        a.options.compactPooling = true;
         a.runs = 4;
         a.device = DeviceRequest::Cpu;
         saveRunSettings(settings, a);
@@ -135,6 +138,7 @@ private slots:
         QCOMPARE(b.options.widthMultiplier, 0.5);
         QCOMPARE(b.options.seed, uint64_t(42));
         QVERIFY(b.options.compiled);
+        QVERIFY(b.options.compactPooling && !b.options.fusedNormActivation);
         QCOMPARE(b.runs, 4);
         QVERIFY(b.device == DeviceRequest::Cpu);
 

@@ -29,6 +29,9 @@ std::string deviceName(const Device& device);  // "cpu" or "cuda:0"
 // LibTorch's version string and whether it was built with CUDA.
 std::string libtorchVersion();
 bool libtorchHasCuda();
+// Whether this build has the network's own CUDA kernels (TrainOptions::fusedNormActivation and
+// compactPooling): a CUDA LibTorch and nvcc at build time.
+bool networkKernelsAvailable();
 
 // Intra-op CPU threads for LibTorch (it starts with one on Debian). Returns the count in use.
 int setCpuThreads(int threads);

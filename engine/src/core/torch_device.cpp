@@ -119,6 +119,14 @@ bool libtorchHasCuda() {
 #endif
 }
 
+bool networkKernelsAvailable() {
+#ifdef AIRBENCH_WITH_CUDA_KERNELS
+    return true;
+#else
+    return false;
+#endif
+}
+
 int setCpuThreads(int threads) {
     if (threads <= 0) {
         threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
