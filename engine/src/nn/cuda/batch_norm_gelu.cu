@@ -23,8 +23,6 @@
 #include "nn/cuda/device_values.cuh"
 
 #include <cstdint>
-#include <initializer_list>
-#include <type_traits>
 
 namespace airbench::cuda {
 namespace {
@@ -116,6 +114,11 @@ ReductionGrid reductionGrid(const NormGeluShape& s) {
     return g;
 }
 
+// Split blockIdx.y covers rows [begin, end) with begin = blockIdx.y * rowsPerSplit.
+__device__ __forceinline__ int64_t splitEnd(int64_t begin, int64_t rowsPerSplit, int64_t rows) {
+    return begin + rowsPerSplit < rows ? begin + rowsPerSplit : rows;
+}
+
 // Adds the kTileRows lanes' sums of one channel and writes them as split blockIdx.y's partials.
 __device__ __forceinline__ void storeBlockSums(float a, float b, int c, int channels,
                                                float* partialA, float* partialB) {
@@ -141,7 +144,7 @@ __global__ void batchNormGeluStatisticsKernel(const T* __restrict__ x, int64_t r
                                               float* __restrict__ partialSquares) {
     const int c = blockIdx.x * kTileChannels + threadIdx.x;
     const int64_t begin = static_cast<int64_t>(blockIdx.y) * rowsPerSplit;
-    const int64_t end = begin + rowsPerSplit < rows ? begin + rowsPerSplit : rows;
+    const int64_t end = splitEnd(begin, rowsPerSplit, rows);
     float sum = 0.0f, squares = 0.0f;
     if (c < channels) {
         const float pivot = toFloat(x[c]);
@@ -215,7 +218,7 @@ __global__ void batchNormGeluBackwardSumsKernel(
     float* __restrict__ partialGXhat) {
     const int c = blockIdx.x * kTileChannels + threadIdx.x;
     const int64_t begin = static_cast<int64_t>(blockIdx.y) * rowsPerSplit;
-    const int64_t end = begin + rowsPerSplit < rows ? begin + rowsPerSplit : rows;
+    const int64_t end = splitEnd(begin, rowsPerSplit, rows);
     float sumG = 0.0f, sumGXhat = 0.0f;
     if (c < channels) {
         const float m = mean[c], s = invStd[c], w = weight[c], b = bias[c];
@@ -281,12 +284,6 @@ __global__ void batchNormGeluBackwardInputKernel(
     }
 }
 
-unsigned elementwiseBlocks(int64_t packs) {
-    const int64_t blocks = (packs + kElementwiseThreads - 1) / kElementwiseThreads;
-    constexpr int64_t kMaxBlocks = int64_t{1} << 20;  // the grid-stride loops cover the rest
-    return static_cast<unsigned>(blocks < kMaxBlocks ? (blocks > 0 ? blocks : 1) : kMaxBlocks);
-}
-
 unsigned splitAddingBlocks(int channels) {
     return static_cast<unsigned>((channels + kFinalWarps - 1) / kFinalWarps);
 }
@@ -295,27 +292,6 @@ const dim3 kSplitAddingThreads(kWarp, kFinalWarps);
 
 cudaStream_t streamOf(const NormGeluShape& s) {
     return static_cast<cudaStream_t>(s.stream);
-}
-
-const char* status() {
-    const cudaError_t e = cudaGetLastError();
-    return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
-}
-
-// 16-byte packs when every row holds whole packs and the pointers allow it, else one element.
-template <typename T, class Launch>
-void withVectorWidth(const NormGeluShape& s, std::initializer_list<const void*> pointers,
-                     Launch&& launch) {
-    constexpr int kWide = kWidePack<T>;
-    bool wide = s.channels % kWide == 0;
-    for (const void* p : pointers) {
-        wide = wide && aligned(p, 16);
-    }
-    if (wide) {
-        launch(std::integral_constant<int, kWide>{});
-    } else {
-        launch(std::integral_constant<int, 1>{});
-    }
 }
 
 template <typename T>
@@ -332,7 +308,7 @@ const char* statistics(const NormGeluShape& s, const void* xv, float* scratch, d
         <<<splitAddingBlocks(s.channels), kSplitAddingThreads, 0, streamOf(s)>>>(
             x, s.rows, s.channels, g.splits, partialSum, partialSquares, eps, mean, invStd,
             runningMean, runningVar, momentum);
-    return status();
+    return lastLaunchError();
 }
 
 template <typename T>
@@ -340,14 +316,14 @@ const char* forward(const NormGeluShape& s, const void* xv, const float* mean, c
                     const float* weight, const float* bias, void* yv) {
     const T* x = static_cast<const T*>(xv);
     T* y = static_cast<T*>(yv);
-    withVectorWidth<T>(s, {xv, yv, mean, invStd, weight, bias}, [&](auto width) {
+    withVectorWidth<T>(s.channels, {xv, yv, mean, invStd, weight, bias}, true, [&](auto width) {
         constexpr int kVec = decltype(width)::value;
         const int64_t packs = s.rows * s.channels / kVec;
         batchNormGeluForwardKernel<T, kVec>
-            <<<elementwiseBlocks(packs), kElementwiseThreads, 0, streamOf(s)>>>(
+            <<<gridStrideBlocks(packs, kElementwiseThreads), kElementwiseThreads, 0, streamOf(s)>>>(
                 x, packs, s.channels, mean, invStd, weight, bias, y);
     });
-    return status();
+    return lastLaunchError();
 }
 
 template <typename T>
@@ -367,16 +343,17 @@ const char* backward(const NormGeluShape& s, const void* xv, const void* dyv, co
                                            streamOf(s)>>>(s.channels, g.splits, partialG,
                                                           partialGXhat, sumG, sumGXhat);
     const float invRows = 1.0f / static_cast<float>(s.rows);
-    withVectorWidth<T>(s, {xv, dyv, dxv, mean, invStd, weight, bias, sumG, sumGXhat},
+    withVectorWidth<T>(s.channels, {xv, dyv, dxv, mean, invStd, weight, bias, sumG, sumGXhat}, true,
                        [&](auto width) {
                            constexpr int kVec = decltype(width)::value;
                            const int64_t packs = s.rows * s.channels / kVec;
                            batchNormGeluBackwardInputKernel<T, kVec>
-                               <<<elementwiseBlocks(packs), kElementwiseThreads, 0, streamOf(s)>>>(
-                                   x, dy, packs, s.channels, invRows, mean, invStd, weight, bias,
-                                   sumG, sumGXhat, batchStatistics, dx);
+                               <<<gridStrideBlocks(packs, kElementwiseThreads), kElementwiseThreads,
+                                  0, streamOf(s)>>>(x, dy, packs, s.channels, invRows, mean, invStd,
+                                                    weight, bias, sumG, sumGXhat, batchStatistics,
+                                                    dx);
                        });
-    return status();
+    return lastLaunchError();
 }
 
 const char* unsupportedElement() {

@@ -15,9 +15,6 @@
 
 #include "nn/cuda/device_values.cuh"
 
-#include <initializer_list>
-#include <type_traits>
-
 namespace airbench::cuda {
 namespace {
 
@@ -108,59 +105,32 @@ __global__ void compactMaxPoolBackwardKernel(const T* __restrict__ dy,
     }
 }
 
-unsigned blocksFor(int64_t packs) {
-    const int64_t blocks = (packs + kThreads - 1) / kThreads;
-    constexpr int64_t kMaxBlocks = int64_t{1} << 20;  // the grid-stride loops cover the rest
-    return static_cast<unsigned>(blocks < kMaxBlocks ? (blocks > 0 ? blocks : 1) : kMaxBlocks);
-}
-
-const char* status() {
-    const cudaError_t e = cudaGetLastError();
-    return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
-}
-
-// 16-byte packs when the channel count and the pointers allow; else one element per thread.
-template <typename T, class Launch>
-void withVectorWidth(const MaxPoolShape& s, std::initializer_list<const void*> values,
-                     const void* offsets, Launch&& launch) {
-    constexpr int kWide = kWidePack<T>;
-    bool wide = s.channels % kWide == 0 && aligned(offsets, kWide);
-    for (const void* p : values) {
-        wide = wide && aligned(p, 16);
-    }
-    if (wide) {
-        launch(std::integral_constant<int, kWide>{});
-    } else {
-        launch(std::integral_constant<int, 1>{});
-    }
-}
-
 template <typename T>
 const char* forward(const MaxPoolShape& s, const void* x, void* y, uint8_t* offsets) {
     const int outHeight = s.height / 2, outWidth = s.width / 2;
-    withVectorWidth<T>(s, {x, y}, offsets, [&](auto width) {
+    withVectorWidth<T>(s.channels, {x, y}, aligned(offsets, kWidePack<T>), [&](auto width) {
         constexpr int kVec = decltype(width)::value;
         const int64_t packs = s.images * outHeight * outWidth * s.channels / kVec;
-        compactMaxPoolForwardKernel<T, kVec>
-            <<<blocksFor(packs), kThreads, 0, static_cast<cudaStream_t>(s.stream)>>>(
-                static_cast<const T*>(x), packs, s.channels, s.height, s.width, outHeight, outWidth,
-                static_cast<T*>(y), offsets);
+        compactMaxPoolForwardKernel<T, kVec><<<gridStrideBlocks(packs, kThreads), kThreads, 0,
+                                               static_cast<cudaStream_t>(s.stream)>>>(
+            static_cast<const T*>(x), packs, s.channels, s.height, s.width, outHeight, outWidth,
+            static_cast<T*>(y), offsets);
     });
-    return status();
+    return lastLaunchError();
 }
 
 template <typename T>
 const char* backward(const MaxPoolShape& s, const void* dy, const uint8_t* offsets, void* dx) {
     const int outHeight = s.height / 2, outWidth = s.width / 2;
-    withVectorWidth<T>(s, {dy, dx}, offsets, [&](auto width) {
+    withVectorWidth<T>(s.channels, {dy, dx}, aligned(offsets, kWidePack<T>), [&](auto width) {
         constexpr int kVec = decltype(width)::value;
         const int64_t packs = s.images * s.height * s.width * s.channels / kVec;
-        compactMaxPoolBackwardKernel<T, kVec>
-            <<<blocksFor(packs), kThreads, 0, static_cast<cudaStream_t>(s.stream)>>>(
-                static_cast<const T*>(dy), offsets, packs, s.channels, s.height, s.width, outHeight,
-                outWidth, static_cast<T*>(dx));
+        compactMaxPoolBackwardKernel<T, kVec><<<gridStrideBlocks(packs, kThreads), kThreads, 0,
+                                                static_cast<cudaStream_t>(s.stream)>>>(
+            static_cast<const T*>(dy), offsets, packs, s.channels, s.height, s.width, outHeight,
+            outWidth, static_cast<T*>(dx));
     });
-    return status();
+    return lastLaunchError();
 }
 
 bool empty(const MaxPoolShape& s) {
