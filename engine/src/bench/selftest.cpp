@@ -252,10 +252,7 @@ SelfTestCheck compareCompiledStep(const Device& gpu, const CifarLoader& data,
     auto build = [&] {
         at::Generator gen = makeGenerator(Device{}, 7);
         Model m = makeModel(recipe.name, recipe.network, gpu, 7, gen);
-        KernelChoices choices;
-        choices.fusedNormActivation = fusedKernels;
-        choices.compactPooling = fusedKernels;
-        m.impl().net->setKernelChoices(choices);
+        m.impl().net->setKernelChoices({fusedKernels, fusedKernels});
         return m;
     };
     Model eagerModel = build(), graphModel = build();
@@ -315,19 +312,27 @@ SelfTestCheck compareCompiledStep(const Device& gpu, const CifarLoader& data,
     return c;
 }
 
-std::vector<SelfTestCheck> compareCompiledSteps(const Device& gpu) {
+// The batches every lockstep comparison steps through.
+CifarLoader lockstepBatches(const Device& gpu) {
     LoaderOptions lo;
     lo.batchSize = kSelfTestBatch;
-    const CifarLoader data(testImages(256), false, lo, gpu);
+    return CifarLoader(testImages(256), false, lo, gpu);
+}
+
+ProgramFactory sgdProgram(const Recipe& r) {
+    return [r](AirbenchNetImpl& net) {
+        return makeSgdProgram(net, makeSgd(net, r.hyp, kSelfTestBatch), r.hyp.labelSmoothing);
+    };
+}
+
+std::vector<SelfTestCheck> compareCompiledSteps(const Device& gpu) {
+    const CifarLoader data = lockstepBatches(gpu);
     std::vector<SelfTestCheck> checks;
     for (const char* name : {"airbench94", "airbench96"}) {
         const Recipe r = quarterWidth(name);
         checks.push_back(compareCompiledStep(
             gpu, data, std::string("compiled step (CUDA graph) vs eager: SGD, ") + name, r,
-            [&](AirbenchNetImpl& net) {
-                return makeSgdProgram(net, makeSgd(net, r.hyp, kSelfTestBatch),
-                                      r.hyp.labelSmoothing);
-            }));
+            sgdProgram(r)));
     }
     const Recipe muon = quarterWidth("airbench94_muon");
     checks.push_back(
@@ -340,19 +345,12 @@ std::vector<SelfTestCheck> compareCompiledSteps(const Device& gpu) {
 
 // The captured step with the network kernels (nn/cuda) against the eager step with them.
 SelfTestCheck compareFusedCompiledStep(const Device& gpu) {
-    LoaderOptions lo;
-    lo.batchSize = kSelfTestBatch;
-    const CifarLoader data(testImages(256), false, lo, gpu);
     const Recipe r = quarterWidth("airbench94");
     return compareCompiledStep(
-        gpu, data,
+        gpu, lockstepBatches(gpu),
         "compiled step vs eager, both with the fused kernels (--fused-norm --compact-pool): "
         "SGD, airbench94",
-        r,
-        [&](AirbenchNetImpl& net) {
-            return makeSgdProgram(net, makeSgd(net, r.hyp, kSelfTestBatch), r.hyp.labelSmoothing);
-        },
-        /*fusedKernels=*/true);
+        r, sgdProgram(r), /*fusedKernels=*/true);
 }
 
 // The fused BatchNorm + GELU kernels against the same formulas in fp64 on the CPU, from the same
@@ -541,17 +539,12 @@ SelfTestReport runSelfTest(Device device) {
         }
         // The network's own kernels (nn/cuda) go last, each group guarded: an error in one fails
         // its check with the message, after the checks above have been reported.
-        if (batchNormGeluKernelsAvailable()) {
+        if (networkKernelsAvailable()) {
             appendGuarded(r, "fused BatchNorm + GELU kernels",
                           [&] { return compareFusedNormGelu(device); });
-        }
-        if (compactMaxPoolKernelsAvailable()) {
             appendGuarded(r, "compact max-pooling kernels", [&] {
                 return std::vector<SelfTestCheck>{compareCompactPooling(device)};
             });
-        }
-        if (batchNormGeluKernelsAvailable() && compactMaxPoolKernelsAvailable() &&
-            libtorchHasCuda()) {
             appendGuarded(r, "compiled step with the fused kernels", [&] {
                 return std::vector<SelfTestCheck>{compareFusedCompiledStep(device)};
             });

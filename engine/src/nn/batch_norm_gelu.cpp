@@ -240,14 +240,6 @@ public:
 
 }  // namespace
 
-bool batchNormGeluKernelsAvailable() {
-#ifdef AIRBENCH_WITH_CUDA_KERNELS
-    return true;
-#else
-    return false;
-#endif
-}
-
 at::Tensor batchNormGelu(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                          const at::Tensor& runningMean, const at::Tensor& runningVar, bool training,
                          double momentum, double eps) {

@@ -14,9 +14,6 @@
 
 namespace airbench {
 
-// Whether this build has the CUDA kernels (a CUDA LibTorch and nvcc).
-bool batchNormGeluKernelsAvailable();
-
 // x: (N, C, H, W), fp16 on CUDA or any float type; weight, bias, running statistics: (C). Only
 // x and the parameters that require grad get gradients. The running statistics (and nothing
 // else) change in training mode.

@@ -144,14 +144,6 @@ public:
 
 }  // namespace
 
-bool compactMaxPoolKernelsAvailable() {
-#ifdef AIRBENCH_WITH_CUDA_KERNELS
-    return true;
-#else
-    return false;
-#endif
-}
-
 at::Tensor compactMaxPool2x2(const at::Tensor& x) {
     TORCH_CHECK(x.dim() == 4, "compactMaxPool2x2 expects (N, C, H, W), got ", x.sizes());
     TORCH_CHECK(x.size(2) >= 2 && x.size(3) >= 2,

@@ -9,9 +9,6 @@
 
 namespace airbench {
 
-// Whether this build has the CUDA kernels (a CUDA LibTorch and nvcc).
-bool compactMaxPoolKernelsAvailable();
-
 // x: (N, C, H, W) -> (N, C, H / 2, W / 2).
 at::Tensor compactMaxPool2x2(const at::Tensor& x);
 

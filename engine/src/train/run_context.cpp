@@ -5,8 +5,6 @@
 #include "core/torch_device.h"
 #include "data/loader_impl.h"
 #include "infer/tta.h"
-#include "nn/batch_norm_gelu.h"
-#include "nn/max_pool.h"
 #include "nn/model_impl.h"
 #include "nn/whitening.h"
 
@@ -87,27 +85,25 @@ Model RunContext::createModel(const std::string& name, const NetworkSpec& spec,
                               RandomStream stream) {
     at::Generator gen = makeGenerator(Device{}, deriveSeed(options.seed, stream));
     Model model = makeModel(name, spec, device, options.seed, gen);
-    KernelChoices choices;
     if (options.fusedNormActivation || options.compactPooling) {
-        // Both come with the build's CUDA kernels.
-        std::string why;
-        if (!batchNormGeluKernelsAvailable() || !compactMaxPoolKernelsAvailable()) {
-            why = "this build has no CUDA kernels";
-        } else if (!device.isCuda()) {
-            why = "its kernels need a CUDA device";
-        }
-        if (why.empty()) {
-            choices.fusedNormActivation = options.fusedNormActivation;
-            choices.compactPooling = options.compactPooling;
-        }
-        if (!why.empty() && options.fusedNormActivation) {
-            noteOnce("fused BatchNorm + GELU unavailable (" + why + "); running them separately");
-        }
-        if (!why.empty() && options.compactPooling) {
-            noteOnce("compact max pooling unavailable (" + why + "); using max_pool2d");
+        const char* why = !networkKernelsAvailable() ? "this build has no CUDA kernels"
+                          : !device.isCuda()         ? "its kernels need a CUDA device"
+                                                     : nullptr;
+        if (why == nullptr) {
+            model.impl().net->setKernelChoices(
+                {options.fusedNormActivation, options.compactPooling});
+        } else {
+            // Once per run, although some recipes build two networks.
+            if (options.fusedNormActivation) {
+                noteOnce(std::string("fused BatchNorm + GELU unavailable (") + why +
+                         "); running them separately");
+            }
+            if (options.compactPooling) {
+                noteOnce(std::string("compact max pooling unavailable (") + why +
+                         "); using max_pool2d");
+            }
         }
     }
-    model.impl().net->setKernelChoices(choices);
     return model;
 }
 
