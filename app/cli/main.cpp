@@ -18,10 +18,11 @@ int main(int argc, char** argv) {
 
     using namespace airbench::cli;
     CLI::App app{"airbench: fast CIFAR-10 training (Airbench Workbench command line)", "airbench"};
-    app.set_version_flag("--version", std::string("airbench ") + AIRBENCH_VERSION + " (LibTorch " +
-                                          airbench::libtorchVersion() +
-                                          (airbench::libtorchHasCuda() ? ", CUDA" : ", CPU only") +
-                                          ")");
+    app.set_version_flag("--version",
+                         std::string("airbench ") + AIRBENCH_VERSION + " (LibTorch " +
+                             airbench::libtorchVersion() +
+                             (airbench::libtorchHasCuda() ? ", CUDA" : ", CPU only") +
+                             (airbench::networkKernelsAvailable() ? ", fused kernels" : "") + ")");
     app.require_subcommand(1);
     CLI::App* data = app.add_subcommand("data", "Inspect, download and import datasets");
     data->require_subcommand(1);

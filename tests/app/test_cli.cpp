@@ -2,6 +2,8 @@
 
 #include "support/test_data.h"
 
+#include <airbench/device.h>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -44,6 +46,8 @@ private Q_SLOTS:
         r = runCli({"--version"});
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains("LibTorch"));
+        // scripts/gpu-check reads whether a binary has the fused kernels from this line.
+        QCOMPARE(r.out.contains(", fused kernels"), airbench::networkKernelsAvailable());
         r = runCli({"train", "--help"});
         QVERIFY(r.out.contains("--label-smoothing") && r.out.contains("--json"));
     }

@@ -4,7 +4,7 @@
 
 #include "data/cuda/fused_augment.h"
 
-#include <cuda_runtime.h>
+#include "core/cuda/kernel_launch.cuh"
 
 namespace airbench::cuda {
 namespace {
@@ -49,9 +49,10 @@ cudaError_t launch(const CropFlipCutoutArgs& a) {
     }
     constexpr int kThreads = 256;
     const unsigned blocks = static_cast<unsigned>((total + kThreads - 1) / kThreads);
-    cropFlipCutoutKernel<Word><<<blocks, kThreads, 0, static_cast<cudaStream_t>(a.stream)>>>(
-        static_cast<const Word*>(a.padded), static_cast<Word*>(a.out), total, a.channels, a.side,
-        a.paddedSide, a.cropY, a.cropX, a.flipAll, a.flip, a.cutoutY, a.cutoutX, a.cutout);
+    launchKernel(cropFlipCutoutKernel<Word>, blocks, kThreads, static_cast<cudaStream_t>(a.stream),
+                 static_cast<const Word*>(a.padded), static_cast<Word*>(a.out), total, a.channels,
+                 a.side, a.paddedSide, a.cropY, a.cropX, a.flipAll, a.flip, a.cutoutY, a.cutoutX,
+                 a.cutout);
     return cudaGetLastError();
 }
 

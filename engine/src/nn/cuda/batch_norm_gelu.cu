@@ -18,8 +18,7 @@
 
 #include "nn/cuda/batch_norm_gelu.h"
 
-#include <cuda_runtime.h>
-
+#include "core/cuda/kernel_launch.cuh"
 #include "nn/cuda/device_values.cuh"
 
 #include <cstdint>
@@ -302,12 +301,11 @@ const char* statistics(const NormGeluShape& s, const void* xv, float* scratch, d
     const ReductionGrid g = reductionGrid(s);
     float* partialSum = scratch;
     float* partialSquares = scratch + static_cast<int64_t>(g.splits) * s.channels;
-    batchNormGeluStatisticsKernel<T><<<g.blocks, g.threads, 0, streamOf(s)>>>(
-        x, s.rows, s.channels, g.rowsPerSplit, partialSum, partialSquares);
-    batchNormGeluStatisticsFinalKernel<T>
-        <<<splitAddingBlocks(s.channels), kSplitAddingThreads, 0, streamOf(s)>>>(
-            x, s.rows, s.channels, g.splits, partialSum, partialSquares, eps, mean, invStd,
-            runningMean, runningVar, momentum);
+    launchKernel(batchNormGeluStatisticsKernel<T>, g.blocks, g.threads, streamOf(s), x, s.rows,
+                 s.channels, g.rowsPerSplit, partialSum, partialSquares);
+    launchKernel(batchNormGeluStatisticsFinalKernel<T>, splitAddingBlocks(s.channels),
+                 kSplitAddingThreads, streamOf(s), x, s.rows, s.channels, g.splits, partialSum,
+                 partialSquares, eps, mean, invStd, runningMean, runningVar, momentum);
     return lastLaunchError();
 }
 
@@ -319,9 +317,9 @@ const char* forward(const NormGeluShape& s, const void* xv, const float* mean, c
     withVectorWidth<T>(s.channels, {xv, yv, mean, invStd, weight, bias}, true, [&](auto width) {
         constexpr int kVec = decltype(width)::value;
         const int64_t packs = s.rows * s.channels / kVec;
-        batchNormGeluForwardKernel<T, kVec>
-            <<<gridStrideBlocks(packs, kElementwiseThreads), kElementwiseThreads, 0, streamOf(s)>>>(
-                x, packs, s.channels, mean, invStd, weight, bias, y);
+        launchKernel(batchNormGeluForwardKernel<T, kVec>,
+                     gridStrideBlocks(packs, kElementwiseThreads), kElementwiseThreads, streamOf(s),
+                     x, packs, s.channels, mean, invStd, weight, bias, y);
     });
     return lastLaunchError();
 }
@@ -336,22 +334,22 @@ const char* backward(const NormGeluShape& s, const void* xv, const void* dyv, co
     const ReductionGrid g = reductionGrid(s);
     float* partialG = scratch;
     float* partialGXhat = scratch + static_cast<int64_t>(g.splits) * s.channels;
-    batchNormGeluBackwardSumsKernel<T>
-        <<<g.blocks, g.threads, 0, streamOf(s)>>>(x, dy, s.rows, s.channels, g.rowsPerSplit, mean,
-                                                  invStd, weight, bias, partialG, partialGXhat);
-    batchNormGeluBackwardSumsFinalKernel<<<splitAddingBlocks(s.channels), kSplitAddingThreads, 0,
-                                           streamOf(s)>>>(s.channels, g.splits, partialG,
-                                                          partialGXhat, sumG, sumGXhat);
+    launchKernel(batchNormGeluBackwardSumsKernel<T>, g.blocks, g.threads, streamOf(s), x, dy,
+                 s.rows, s.channels, g.rowsPerSplit, mean, invStd, weight, bias, partialG,
+                 partialGXhat);
+    launchKernel(batchNormGeluBackwardSumsFinalKernel, splitAddingBlocks(s.channels),
+                 kSplitAddingThreads, streamOf(s), s.channels, g.splits, partialG, partialGXhat,
+                 sumG, sumGXhat);
     const float invRows = 1.0f / static_cast<float>(s.rows);
     withVectorWidth<T>(s.channels, {xv, dyv, dxv, mean, invStd, weight, bias, sumG, sumGXhat}, true,
                        [&](auto width) {
                            constexpr int kVec = decltype(width)::value;
                            const int64_t packs = s.rows * s.channels / kVec;
-                           batchNormGeluBackwardInputKernel<T, kVec>
-                               <<<gridStrideBlocks(packs, kElementwiseThreads), kElementwiseThreads,
-                                  0, streamOf(s)>>>(x, dy, packs, s.channels, invRows, mean, invStd,
-                                                    weight, bias, sumG, sumGXhat, batchStatistics,
-                                                    dx);
+                           launchKernel(batchNormGeluBackwardInputKernel<T, kVec>,
+                                        gridStrideBlocks(packs, kElementwiseThreads),
+                                        kElementwiseThreads, streamOf(s), x, dy, packs, s.channels,
+                                        invRows, mean, invStd, weight, bias, sumG, sumGXhat,
+                                        batchStatistics, dx);
                        });
     return lastLaunchError();
 }

@@ -11,8 +11,7 @@
 
 #include "nn/cuda/max_pool.h"
 
-#include <cuda_runtime.h>
-
+#include "core/cuda/kernel_launch.cuh"
 #include "nn/cuda/device_values.cuh"
 
 namespace airbench::cuda {
@@ -111,10 +110,10 @@ const char* forward(const MaxPoolShape& s, const void* x, void* y, uint8_t* offs
     withVectorWidth<T>(s.channels, {x, y}, aligned(offsets, kWidePack<T>), [&](auto width) {
         constexpr int kVec = decltype(width)::value;
         const int64_t packs = s.images * outHeight * outWidth * s.channels / kVec;
-        compactMaxPoolForwardKernel<T, kVec><<<gridStrideBlocks(packs, kThreads), kThreads, 0,
-                                               static_cast<cudaStream_t>(s.stream)>>>(
-            static_cast<const T*>(x), packs, s.channels, s.height, s.width, outHeight, outWidth,
-            static_cast<T*>(y), offsets);
+        launchKernel(compactMaxPoolForwardKernel<T, kVec>, gridStrideBlocks(packs, kThreads),
+                     kThreads, static_cast<cudaStream_t>(s.stream), static_cast<const T*>(x), packs,
+                     s.channels, s.height, s.width, outHeight, outWidth, static_cast<T*>(y),
+                     offsets);
     });
     return lastLaunchError();
 }
@@ -125,10 +124,10 @@ const char* backward(const MaxPoolShape& s, const void* dy, const uint8_t* offse
     withVectorWidth<T>(s.channels, {dy, dx}, aligned(offsets, kWidePack<T>), [&](auto width) {
         constexpr int kVec = decltype(width)::value;
         const int64_t packs = s.images * s.height * s.width * s.channels / kVec;
-        compactMaxPoolBackwardKernel<T, kVec><<<gridStrideBlocks(packs, kThreads), kThreads, 0,
-                                                static_cast<cudaStream_t>(s.stream)>>>(
-            static_cast<const T*>(dy), offsets, packs, s.channels, s.height, s.width, outHeight,
-            outWidth, static_cast<T*>(dx));
+        launchKernel(compactMaxPoolBackwardKernel<T, kVec>, gridStrideBlocks(packs, kThreads),
+                     kThreads, static_cast<cudaStream_t>(s.stream), static_cast<const T*>(dy),
+                     offsets, packs, s.channels, s.height, s.width, outHeight, outWidth,
+                     static_cast<T*>(dx));
     });
     return lastLaunchError();
 }

@@ -1,0 +1,23 @@
+#pragma once
+// Every kernel launch of the engine goes through launchKernel rather than `<<<...>>>`, so that the
+// kernels' own code can also run on a CPU: the test suite's CUDA emulation
+// (tests/support/cuda_emulation) defines AIRBENCH_CUDA_EMULATION and its own launchKernel, which
+// runs the kernel's threads on the CPU with the same grid, block, barriers and warp shuffles.
+
+#ifndef AIRBENCH_CUDA_EMULATION
+
+#include <cuda_runtime.h>
+
+namespace airbench::cuda {
+
+// kernel<<<blocks, threads, 0, stream>>>(args...), with each argument converted to the kernel's
+// parameter type. No dynamic shared memory: none of the kernels uses it.
+template <typename... Params, typename... Args>
+void launchKernel(void (*kernel)(Params...), dim3 blocks, dim3 threads, cudaStream_t stream,
+                  Args... args) {
+    kernel<<<blocks, threads, 0, stream>>>(static_cast<Params>(args)...);
+}
+
+}  // namespace airbench::cuda
+
+#endif

@@ -1,0 +1,8 @@
+// The fused BatchNorm + GELU kernels (engine/src/nn/cuda/batch_norm_gelu.cu), compiled by the host
+// compiler for the CPU emulation of CUDA: the same source that nvcc builds for the GPU.
+
+// The emulation first: it defines what CUDA's headers and the kernels then use.
+// clang-format off
+#include "support/cuda_emulation/emulation.h"
+#include "nn/cuda/batch_norm_gelu.cu"
+// clang-format on
