@@ -6,6 +6,7 @@
 // tensor ops, against BatchNorm2d + GELU.) Every buffer is fenced by canaries.
 
 #include "nn/cuda/batch_norm_gelu.h"
+#include "support/cuda_emulation/element_values.h"
 #include "support/cuda_emulation/emulation.h"
 #include "support/cuda_emulation/guarded_buffer.h"
 
@@ -13,31 +14,17 @@
 
 #include <cmath>
 #include <random>
-#include <type_traits>
 #include <vector>
 
 using airbench::cuda::NormGeluShape;
+using airbench::test::fromFloatValue;
 using airbench::test::GuardedBuffer;
+using airbench::test::toFloatValue;
 
 namespace {
 
 constexpr double kEps = 1e-12;  // airbench's BatchNorm
 constexpr double kMomentum = 0.4;
-
-float toFloatValue(__half v) {
-    return __half2float(v);
-}
-float toFloatValue(float v) {
-    return v;
-}
-template <typename T>
-T fromDouble(double v) {
-    if constexpr (std::is_same_v<T, __half>) {
-        return __float2half_rn(static_cast<float>(v));
-    } else {
-        return static_cast<float>(v);
-    }
-}
 
 double gelu(double z) {
     return 0.5 * z * (1.0 + std::erf(z / std::sqrt(2.0)));
@@ -147,8 +134,8 @@ void checkKernels(int64_t rows, int channels, std::size_t shift, bool training) 
     std::vector<double> xd(n), dyd(n);
     for (std::size_t i = 0; i < n; ++i) {
         const double channelMean = 3.0 + 0.05 * double(i % C);
-        x[i] = fromDouble<T>(channelMean + 0.5 * normal(rng));
-        dy[i] = fromDouble<T>(normal(rng));
+        x[i] = fromFloatValue<T>(static_cast<float>(channelMean + 0.5 * normal(rng)));
+        dy[i] = fromFloatValue<T>(static_cast<float>(normal(rng)));
         xd[i] = toFloatValue(x[i]);
         dyd[i] = toFloatValue(dy[i]);
     }

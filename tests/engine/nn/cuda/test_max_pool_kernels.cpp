@@ -6,6 +6,7 @@
 // the 16-byte and the one-element paths. Every buffer is fenced by canaries.
 
 #include "nn/cuda/max_pool.h"
+#include "support/cuda_emulation/element_values.h"
 #include "support/cuda_emulation/emulation.h"
 #include "support/cuda_emulation/guarded_buffer.h"
 
@@ -14,28 +15,14 @@
 #include <cmath>
 #include <limits>
 #include <random>
-#include <type_traits>
 #include <vector>
 
 using airbench::cuda::MaxPoolShape;
+using airbench::test::fromFloatValue;
 using airbench::test::GuardedBuffer;
+using airbench::test::toFloatValue;
 
 namespace {
-
-float toFloatValue(__half v) {
-    return __half2float(v);
-}
-float toFloatValue(float v) {
-    return v;
-}
-template <typename T>
-T fromFloatValue(float v) {
-    if constexpr (std::is_same_v<T, __half>) {
-        return __float2half_rn(v);
-    } else {
-        return v;
-    }
-}
 
 // Bit-exact equality, NaN equal to NaN.
 bool same(float a, float b) {
