@@ -35,8 +35,8 @@ struct Fiber {
     unsigned warp = 0, lane = 0;
 };
 
-// The thrown-away state of a failed launch: its fibers are never resumed, so nothing in their
-// frames may need destroying (kernels hold plain values only).
+// The emulation's state. A failed launch abandons its fibers where they wait and never resumes
+// them, so nothing in their frames may need destroying (kernels hold plain values only).
 struct Emulator {
     std::vector<Fiber> fibers;
     ucontext_t scheduler{};
