@@ -1,11 +1,13 @@
 #pragma once
-// A "device" buffer for the emulated kernels, with canaries on both sides: a kernel that writes
-// out of its bounds changes a canary, which intact() reports. `shift` elements move the data
-// off 16-byte alignment, to send the kernels down their one-element path.
+// A "device" buffer for the emulated kernels, fenced against accesses out of its bounds. In a
+// plain build, canaries on both sides: a kernel that writes outside changes one, and intact()
+// says so. Under AddressSanitizer (the *_sanitized tests) the allocation has exactly the buffer's
+// size, so that its red zones catch reads outside as well. `shift` elements move the data off
+// 16-byte alignment, to send the kernels down their one-element path.
 
 #include <cstddef>
-#include <cstdint>
 #include <cstring>
+#include <new>
 #include <vector>
 
 namespace airbench::test {
@@ -15,15 +17,12 @@ class GuardedBuffer {
 public:
     explicit GuardedBuffer(std::size_t size, std::size_t shift = 0)
         : size_(size), front_(kGuardBytes / sizeof(T) + shift) {
-        storage_.resize(front_ * sizeof(T) + size * sizeof(T) + kGuardBytes + kAlignment);
-        // Align the first guard, so that the data is 16-byte aligned exactly when shift is 0.
-        const auto address = reinterpret_cast<std::uintptr_t>(storage_.data());
-        base_ = storage_.data() + (kAlignment - address % kAlignment) % kAlignment;
+        storage_.resize(front_ * sizeof(T) + size * sizeof(T) + kGuardBytes);
         std::memset(storage_.data(), kCanary, storage_.size());
     }
 
-    T* data() { return reinterpret_cast<T*>(base_) + front_; }
-    const T* data() const { return reinterpret_cast<const T*>(base_) + front_; }
+    T* data() { return reinterpret_cast<T*>(storage_.data()) + front_; }
+    const T* data() const { return reinterpret_cast<const T*>(storage_.data()) + front_; }
     std::size_t size() const { return size_; }
     T& operator[](std::size_t i) { return data()[i]; }
     const T& operator[](std::size_t i) const { return data()[i]; }
@@ -41,12 +40,17 @@ public:
     }
 
 private:
-    static constexpr std::size_t kGuardBytes = 64;
-    static constexpr std::size_t kAlignment = 16;
+#if defined(__SANITIZE_ADDRESS__)
+    static constexpr std::size_t kGuardBytes = 0;  // AddressSanitizer's red zones instead
+#else
+    static constexpr std::size_t kGuardBytes = 64;  // a multiple of 16: alignment is kept
+#endif
     static constexpr unsigned char kCanary = 0xA5;
+    // The vector's storage comes from operator new, aligned for any fundamental type: 16 bytes
+    // here, what the kernels' 16-byte path needs.
+    static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ >= 16);
     std::size_t size_, front_;
     std::vector<unsigned char> storage_;
-    unsigned char* base_ = nullptr;
 };
 
 }  // namespace airbench::test
