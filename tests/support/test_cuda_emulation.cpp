@@ -1,6 +1,7 @@
 // The CPU emulation of CUDA that runs the engine's kernels in this suite: that its threads see
-// the coordinates, barriers and shuffles of the GPU, and that it fails a launch where the
-// hardware's behaviour would be undefined, so that a kernel test cannot pass by accident.
+// the coordinates, barriers and shuffles of the GPU, that a missing barrier shows, and that it
+// fails a launch where the hardware's behaviour would be undefined, so that a kernel test is
+// unlikely to pass by accident.
 
 #include <QtTest/QtTest>
 
@@ -27,6 +28,20 @@ __global__ void blockSum(const int* in, int* out) {
         int sum = 0;
         for (unsigned i = 0; i < blockDim.x; ++i) {
             sum += values[i];
+        }
+        out[blockIdx.x] = sum;
+    }
+}
+
+// blockSum without its barrier: the reading thread (first or last) may run before the others
+// have written.
+__global__ void blockSumWithoutBarrier(const int* in, unsigned reader, int* out) {
+    __shared__ int unsynchronised[128];
+    unsynchronised[threadIdx.x] = in[blockIdx.x * blockDim.x + threadIdx.x];
+    if (threadIdx.x == reader) {
+        int sum = 0;
+        for (unsigned i = 0; i < blockDim.x; ++i) {
+            sum += unsynchronised[i];
         }
         out[blockIdx.x] = sum;
     }
@@ -108,6 +123,31 @@ private Q_SLOTS:
         }
     }
 
+    void aMissingBarrierShows_data() {
+        QTest::addColumn<unsigned>("reader");
+        QTest::newRow("thread 0 adds") << 0u;
+        QTest::newRow("the last thread adds") << 127u;
+    }
+    void aMissingBarrierShows() {
+        QFETCH(unsigned, reader);
+        const int blocks = 4, threads = 128;
+        std::vector<int> in(blocks * threads), out(blocks, 0);
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            in[i] = static_cast<int>(i) + 1;  // every block's sum differs from the others'
+        }
+        run(blockSumWithoutBarrier, dim3(blocks), dim3(threads), in.data(), reader, out.data());
+        QCOMPARE(cudaGetLastError(), cudaSuccess);
+        int wrong = 0;
+        for (int b = 0; b < blocks; ++b) {
+            int expected = 0;
+            for (int t = 0; t < threads; ++t) {
+                expected += in[b * threads + t];
+            }
+            wrong += out[b] != expected;
+        }
+        QVERIFY2(wrong > 0, "the race went unseen in every block");
+    }
+
     void shufflesReduceAWarp() {
         std::vector<double> in(64), out(2, 0.0);
         for (std::size_t i = 0; i < in.size(); ++i) {
@@ -139,6 +179,8 @@ private Q_SLOTS:
         QTest::newRow("shuffle after some lanes exit") << 1 << "has exited";
         QTest::newRow("half a warp at a barrier, half at a shuffle") << 2 << "deadlock";
         QTest::newRow("shuffle in a partial warp") << 3 << "whole warps";
+        QTest::newRow("shuffle width 64") << 4 << "power of two";
+        QTest::newRow("shuffle width 12") << 5 << "power of two";
     }
     void misuseFailsTheLaunch() {
         QFETCH(int, kernel);
@@ -150,8 +192,11 @@ private Q_SLOTS:
             run(shuffleAfterEarlyExit, dim3(1), dim3(32), out.data());
         } else if (kernel == 2) {
             run(barrierAgainstShuffle, dim3(1), dim3(32), out.data());
-        } else {
+        } else if (kernel == 3) {
             run(shuffleDown, dim3(1), dim3(20), out.data(), 1, 32, out.data() + 32);
+        } else {
+            run(shuffleDown, dim3(1), dim3(32), out.data(), 1, kernel == 4 ? 64 : 12,
+                out.data() + 32);
         }
         const std::string why = cuda_emulation::lastFailure();
         QVERIFY2(QString::fromStdString(why).contains(reason), why.c_str());
@@ -163,6 +208,18 @@ private Q_SLOTS:
         run(blockSum, dim3(1), dim3(128), in.data(), sums.data());
         QCOMPARE(cudaGetLastError(), cudaSuccess);
         QCOMPARE(sums[0], 128);
+    }
+
+    void aFailureStaysUntilItIsRead() {
+        std::vector<int> out(64, 0), in(128, 1), sums(1, 0);
+        run(barrierAfterEarlyExit, dim3(1), dim3(32), out.data());
+        run(blockSum, dim3(1), dim3(128), in.data(), sums.data());  // runs, and succeeds
+        QCOMPARE(sums[0], 128);
+        QVERIFY(QString::fromStdString(cuda_emulation::lastFailure()).contains("__syncthreads"));
+        QCOMPARE(cudaGetLastError(), cudaErrorLaunchFailure);
+        run(blockSum, dim3(1), dim3(128), in.data(), sums.data());
+        QCOMPARE(cudaGetLastError(), cudaSuccess);
+        QVERIFY(cuda_emulation::lastFailure().empty());
     }
 
     void invalidConfigurationsAreRefused() {

@@ -1,6 +1,9 @@
 // The scheduler behind emulation.h: blocks run one after another on the calling thread; a block's
-// threads are fibers that the scheduler resumes in thread order until each waits or exits, then
-// it opens whichever barrier every thread concerned has reached.
+// threads are fibers that the scheduler resumes one by one until each waits or exits, then it
+// opens whichever barrier every thread concerned has reached. The order in which it resumes them
+// alternates (ascending or descending thread index, by launch, block and round), so that a
+// missing barrier cannot hide behind one fixed order: whichever side of the race a reader is on,
+// some block runs it before its writer.
 
 #include "support/cuda_emulation/emulation.h"
 
@@ -43,8 +46,10 @@ struct Emulator {
     Fiber* running = nullptr;
     const std::function<void()>* body = nullptr;
     std::vector<unsigned char> warpSlots;  // warps * 32 lanes * kSlotBytes
-    std::string failure;
+    std::string failure;                   // the reason for pendingError
+    std::string misuse;                    // what a fiber found wrong in the running launch
     cudaError_t pendingError = cudaSuccess;
+    unsigned long long launches = 0;
 };
 
 Emulator& emulator() {
@@ -153,22 +158,23 @@ std::string releaseBarriers(Fiber* fibers, std::size_t count) {
     makecontext(&f.context, fiberMain, 0);
 }
 
-// Runs one block to its end; returns why it failed, or "".
-std::string runBlock(Emulator& e, const Coordinates& block) {
+// Runs one block to its end; returns why it failed, or "". `descending` is the order of the
+// first round; the rounds after it alternate.
+std::string runBlock(Emulator& e, const Coordinates& block, bool descending) {
     const unsigned count = block.blockDim.x * block.blockDim.y * block.blockDim.z;
     for (unsigned i = 0; i < count; ++i) {
         prepareFiber(e, block, i);
     }
-    for (;;) {
+    for (;; descending = !descending) {
         bool allExited = true;
-        for (unsigned i = 0; i < count; ++i) {
-            Fiber& f = e.fibers[i];
+        for (unsigned n = 0; n < count; ++n) {
+            Fiber& f = e.fibers[descending ? count - 1 - n : n];
             if (f.wait == Wait::Running) {
                 e.running = &f;
                 swapcontext(&e.scheduler, &f.context);
                 e.running = nullptr;
-                if (!e.failure.empty()) {
-                    return e.failure;  // a shuffle found a misuse
+                if (!e.misuse.empty()) {
+                    return e.misuse;  // a shuffle found a misuse
                 }
             }
             allExited = allExited && f.wait == Wait::Exited;
@@ -202,10 +208,17 @@ void exchangeInWarp(unsigned mask, const void* mine, void* out, unsigned sourceL
     Emulator& e = emulator();
     Fiber& f = runningFiber("a warp shuffle");
     const unsigned count = f.where.blockDim.x * f.where.blockDim.y * f.where.blockDim.z;
+    std::string misuse;
     if (mask != 0xffffffffu || (f.warp + 1) * kWarpSize > count) {
-        e.failure = "a warp shuffle in " + describeBlock(f.where) + " with mask " +
-                    std::to_string(mask) +
-                    ": the emulation supports full-mask shuffles of whole warps only";
+        misuse = "a warp shuffle in " + describeBlock(f.where) + " with mask " +
+                 std::to_string(mask) +
+                 ": the emulation supports full-mask shuffles of whole warps only";
+    } else if (sourceLane >= kWarpSize) {
+        misuse = "a warp shuffle in " + describeBlock(f.where) + " reads lane " +
+                 std::to_string(sourceLane) + ": its width must be a power of two up to 32";
+    }
+    if (!misuse.empty()) {
+        e.misuse = misuse;
         suspend(f, Wait::Exited);
         return;
     }
@@ -218,18 +231,29 @@ void exchangeInWarp(unsigned mask, const void* mine, void* out, unsigned sourceL
 
 void launch(dim3 blocks, dim3 threads, const std::function<void()>& body) {
     Emulator& e = emulator();
-    e.failure.clear();
+    // Like CUDA's, a launch error stays until cudaGetLastError() reads it, and so does its reason.
+    const bool earlierFailure = e.pendingError != cudaSuccess;
+    if (!earlierFailure) {
+        e.failure.clear();
+    }
+    auto fail = [&](cudaError_t error, const std::string& why) {
+        if (!earlierFailure) {
+            e.pendingError = error;
+            e.failure = why;
+        }
+    };
+    ++e.launches;
     const unsigned long long count =
         static_cast<unsigned long long>(threads.x) * threads.y * threads.z;
     const bool valid = count >= 1 && count <= 1024 && threads.z <= 64 && blocks.x >= 1 &&
                        blocks.y >= 1 && blocks.z >= 1 && blocks.y <= 65535 && blocks.z <= 65535 &&
                        blocks.x <= 0x7fffffffu;
     if (!valid) {
-        e.failure = "invalid launch configuration: grid (" + std::to_string(blocks.x) + ", " +
-                    std::to_string(blocks.y) + ", " + std::to_string(blocks.z) + "), block (" +
-                    std::to_string(threads.x) + ", " + std::to_string(threads.y) + ", " +
-                    std::to_string(threads.z) + ")";
-        e.pendingError = cudaErrorInvalidConfiguration;
+        fail(cudaErrorInvalidConfiguration,
+             "invalid launch configuration: grid (" + std::to_string(blocks.x) + ", " +
+                 std::to_string(blocks.y) + ", " + std::to_string(blocks.z) + "), block (" +
+                 std::to_string(threads.x) + ", " + std::to_string(threads.y) + ", " +
+                 std::to_string(threads.z) + ")");
         return;
     }
     while (e.fibers.size() < count) {
@@ -245,10 +269,11 @@ void launch(dim3 blocks, dim3 threads, const std::function<void()>& body) {
         for (unsigned y = 0; y < blocks.y; ++y) {
             for (unsigned x = 0; x < blocks.x; ++x) {
                 block.blockIdx = {x, y, z};
-                std::string failure = runBlock(e, block);
+                const bool descending = (e.launches + x + y + z) % 2 == 1;
+                e.misuse.clear();
+                const std::string failure = runBlock(e, block, descending);
                 if (!failure.empty()) {
-                    e.failure = failure;
-                    e.pendingError = cudaErrorLaunchFailure;
+                    fail(cudaErrorLaunchFailure, failure);
                     e.body = nullptr;
                     return;
                 }

@@ -5,11 +5,15 @@
 //
 // Include this before a .cu file. A launch runs the grid's blocks one after another; inside a
 // block every thread is a fiber (ucontext) that runs until it waits at __syncthreads() or at a
-// warp shuffle, so barriers and shuffles mean what they mean on the GPU. The emulation is strict
-// where the hardware is undefined: a __syncthreads() that some threads of the block never reach,
-// a full-mask shuffle with lanes that have exited or in a partial warp, and threads waiting at
-// different barriers (deadlock) fail the launch. A failed launch stops, sets the error that
-// cudaGetLastError() returns (and clears, as CUDA's does), and leaves its reason in
+// warp shuffle, so no thread passes a barrier or a shuffle before every thread concerned has
+// reached it, as on the GPU. Between barriers the threads run one at a time, in ascending order
+// in some blocks and descending in others: a missing barrier shows as wrong results in some
+// block, but other interleavings (and the GPU's memory model) are not tried. The emulation is
+// strict where the hardware is undefined: a __syncthreads() that some threads of the block never
+// reach, a full-mask shuffle with lanes that have exited or in a partial warp, a shuffle width
+// that is not a power of two up to 32, and threads waiting at different barriers (deadlock) fail
+// the launch. A failed launch stops and sets the error that cudaGetLastError() returns (and
+// clears, as CUDA's does); until then later launches keep it, and its reason stays in
 // cuda_emulation::lastFailure().
 //
 // "Device" pointers are host pointers. __shared__ variables become static: blocks never run at
@@ -84,7 +88,10 @@ T __shfl_down_sync(unsigned mask, T value, unsigned delta, int width = 32) {
     static_assert(sizeof(T) <= 8, "the emulation shuffles values of up to 8 bytes");
     const unsigned lane = ::cuda_emulation::lane();
     const unsigned segment = static_cast<unsigned>(width);
-    const unsigned source = (lane % segment) + delta < segment ? lane + delta : lane;
+    const bool validWidth = width >= 1 && width <= 32 && (segment & (segment - 1)) == 0;
+    const unsigned source = !validWidth                          ? 32  // refused by the exchange
+                            : (lane % segment) + delta < segment ? lane + delta
+                                                                 : lane;
     T received;
     ::cuda_emulation::exchangeInWarp(mask, &value, &received, source, sizeof(T));
     return received;
@@ -92,11 +99,17 @@ T __shfl_down_sync(unsigned mask, T value, unsigned delta, int width = 32) {
 
 namespace airbench::cuda {
 
+// As in kernel_launch.cuh: the argument copy-initialised as the kernel's parameter.
+template <typename Parameter>
+Parameter kernelArgument(Parameter value) {
+    return value;
+}
+
 // The emulation's counterpart of engine/src/core/cuda/kernel_launch.cuh.
 template <typename... Params, typename... Args>
 void launchKernel(void (*kernel)(Params...), dim3 blocks, dim3 threads, cudaStream_t,
                   Args... args) {
-    ::cuda_emulation::launch(blocks, threads, [&] { kernel(static_cast<Params>(args)...); });
+    ::cuda_emulation::launch(blocks, threads, [&] { kernel(kernelArgument<Params>(args)...); });
 }
 
 }  // namespace airbench::cuda

@@ -10,12 +10,19 @@
 
 namespace airbench::cuda {
 
-// kernel<<<blocks, threads, 0, stream>>>(args...), with each argument converted to the kernel's
-// parameter type. No dynamic shared memory: none of the kernels uses it.
+// The argument as the kernel's parameter type, by copy-initialisation: the implicit conversions
+// that a `<<<...>>>` launch allows and no others (a cast would also turn a void* into a T*).
+template <typename Parameter>
+Parameter kernelArgument(Parameter value) {
+    return value;
+}
+
+// kernel<<<blocks, threads, 0, stream>>>(args...). No dynamic shared memory: none of the kernels
+// uses it.
 template <typename... Params, typename... Args>
 void launchKernel(void (*kernel)(Params...), dim3 blocks, dim3 threads, cudaStream_t stream,
                   Args... args) {
-    kernel<<<blocks, threads, 0, stream>>>(static_cast<Params>(args)...);
+    kernel<<<blocks, threads, 0, stream>>>(kernelArgument<Params>(args)...);
 }
 
 }  // namespace airbench::cuda

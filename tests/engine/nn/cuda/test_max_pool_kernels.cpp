@@ -30,7 +30,10 @@ bool same(float a, float b) {
 }
 
 template <typename T>
-void checkKernels(int images, int channels, int height, int width, std::size_t shift) {
+// shiftValues moves x, y, dy and dx off 16-byte alignment, shiftOffsets the offsets: either sends
+// the kernels down their one-element path.
+void checkKernels(int images, int channels, int height, int width, std::size_t shiftValues,
+                  std::size_t shiftOffsets) {
     const int outHeight = height / 2, outWidth = width / 2;
     const std::size_t C = static_cast<std::size_t>(channels);
     const std::size_t inputs = std::size_t(images) * height * width * C;
@@ -39,8 +42,9 @@ void checkKernels(int images, int channels, int height, int width, std::size_t s
     // Few distinct values, so that windows tie often; a few NaNs.
     std::uniform_int_distribution<int> level(0, 3);
     std::uniform_int_distribution<int> rare(0, 60);
-    GuardedBuffer<T> x(inputs, shift), y(outputs, shift), dy(outputs, shift), dx(inputs, shift);
-    GuardedBuffer<uint8_t> offsets(outputs, shift);
+    GuardedBuffer<T> x(inputs, shiftValues), y(outputs, shiftValues), dy(outputs, shiftValues),
+        dx(inputs, shiftValues);
+    GuardedBuffer<uint8_t> offsets(outputs, shiftOffsets);
     for (std::size_t i = 0; i < inputs; ++i) {
         const float v = rare(rng) == 0 ? std::numeric_limits<float>::quiet_NaN()
                                        : 0.5f * static_cast<float>(level(rng)) - 0.75f;
@@ -49,6 +53,16 @@ void checkKernels(int images, int channels, int height, int width, std::size_t s
     }
     for (std::size_t i = 0; i < outputs; ++i) {
         dy[i] = fromFloatValue<T>(static_cast<float>(i % 97) + 1.0f);
+    }
+    // Two NaNs in a window, where the last one must win: right column in channel 0, left column
+    // in channel 1 of the first window.
+    const auto first = [&](int h, int w, std::size_t c) {
+        return (std::size_t(h) * width + w) * std::size_t(channels) + c;
+    };
+    const T nan = fromFloatValue<T>(std::numeric_limits<float>::quiet_NaN());
+    x[first(0, 1, 0)] = x[first(1, 1, 0)] = nan;
+    if (channels > 1) {
+        x[first(0, 0, 1)] = x[first(1, 0, 1)] = nan;
     }
 
     MaxPoolShape shape;
@@ -126,16 +140,22 @@ private Q_SLOTS:
         QTest::addColumn<int>("height");
         QTest::addColumn<int>("width");
         QTest::addColumn<int>("elementBytes");
-        QTest::addColumn<int>("shift");
+        QTest::addColumn<int>("shiftValues");
+        QTest::addColumn<int>("shiftOffsets");
         QTest::newRow("fp16, 16 channels (16-byte path), even sides")
-            << 3 << 16 << 8 << 6 << 2 << 0;
+            << 3 << 16 << 8 << 6 << 2 << 0 << 0;
         QTest::newRow("fp16, 24 channels, odd sides (airbench94's 31 x 31 in small)")
-            << 2 << 24 << 7 << 9 << 2 << 0;
-        QTest::newRow("fp16, 12 channels (one-element path)") << 2 << 12 << 6 << 6 << 2 << 0;
-        QTest::newRow("fp16, 16 channels, off alignment") << 2 << 16 << 5 << 4 << 2 << 1;
-        QTest::newRow("fp32, 8 channels (16-byte path), odd sides") << 2 << 8 << 5 << 7 << 4 << 0;
-        QTest::newRow("fp32, 6 channels (one-element path)") << 3 << 6 << 4 << 4 << 4 << 0;
-        QTest::newRow("fp32, 3 x 3 in, one window") << 1 << 4 << 3 << 3 << 4 << 0;
+            << 2 << 24 << 7 << 9 << 2 << 0 << 0;
+        QTest::newRow("fp16, 12 channels (one-element path)") << 2 << 12 << 6 << 6 << 2 << 0 << 0;
+        QTest::newRow("fp16, 16 channels, values off alignment")
+            << 2 << 16 << 5 << 4 << 2 << 1 << 0;
+        QTest::newRow("fp16, 16 channels, offsets off alignment")
+            << 2 << 16 << 5 << 4 << 2 << 0 << 1;
+        QTest::newRow("fp32, 8 channels (16-byte path), odd sides")
+            << 2 << 8 << 5 << 7 << 4 << 0 << 0;
+        QTest::newRow("fp32, 8 channels, values off alignment") << 2 << 8 << 4 << 6 << 4 << 1 << 0;
+        QTest::newRow("fp32, 6 channels (one-element path)") << 3 << 6 << 4 << 4 << 4 << 0 << 0;
+        QTest::newRow("fp32, 3 x 3 in, one window") << 1 << 4 << 3 << 3 << 4 << 0 << 0;
     }
     void matchMaxPool2d() {
         QFETCH(int, images);
@@ -143,11 +163,14 @@ private Q_SLOTS:
         QFETCH(int, height);
         QFETCH(int, width);
         QFETCH(int, elementBytes);
-        QFETCH(int, shift);
+        QFETCH(int, shiftValues);
+        QFETCH(int, shiftOffsets);
+        const auto values = static_cast<std::size_t>(shiftValues);
+        const auto offsets = static_cast<std::size_t>(shiftOffsets);
         if (elementBytes == 2) {
-            checkKernels<__half>(images, channels, height, width, static_cast<std::size_t>(shift));
+            checkKernels<__half>(images, channels, height, width, values, offsets);
         } else {
-            checkKernels<float>(images, channels, height, width, static_cast<std::size_t>(shift));
+            checkKernels<float>(images, channels, height, width, values, offsets);
         }
     }
 };
