@@ -97,13 +97,9 @@ T __shfl_down_sync(unsigned mask, T value, unsigned delta, int width = 32) {
     return received;
 }
 
-namespace airbench::cuda {
+#include "core/cuda/kernel_launch.cuh"  // kernelArgument only: AIRBENCH_CUDA_EMULATION is set
 
-// As in kernel_launch.cuh: the argument copy-initialised as the kernel's parameter.
-template <typename Parameter>
-Parameter kernelArgument(Parameter value) {
-    return value;
-}
+namespace airbench::cuda {
 
 // The emulation's counterpart of engine/src/core/cuda/kernel_launch.cuh.
 template <typename... Params, typename... Args>

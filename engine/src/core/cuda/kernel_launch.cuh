@@ -4,18 +4,23 @@
 // (tests/support/cuda_emulation) defines AIRBENCH_CUDA_EMULATION and its own launchKernel, which
 // runs the kernel's threads on the CPU with the same grid, block, barriers and warp shuffles.
 
+namespace airbench::cuda {
+
+// The argument as the kernel's parameter type, by copy-initialisation: the implicit conversions
+// that a `<<<...>>>` launch allows and no others (a cast would also turn a void* into a T*).
+// Both launchKernels pass their arguments through it.
+template <typename Parameter>
+Parameter kernelArgument(Parameter value) {
+    return value;
+}
+
+}  // namespace airbench::cuda
+
 #ifndef AIRBENCH_CUDA_EMULATION
 
 #include <cuda_runtime.h>
 
 namespace airbench::cuda {
-
-// The argument as the kernel's parameter type, by copy-initialisation: the implicit conversions
-// that a `<<<...>>>` launch allows and no others (a cast would also turn a void* into a T*).
-template <typename Parameter>
-Parameter kernelArgument(Parameter value) {
-    return value;
-}
 
 // kernel<<<blocks, threads, 0, stream>>>(args...). No dynamic shared memory: none of the kernels
 // uses it.
