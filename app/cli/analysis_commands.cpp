@@ -1,12 +1,15 @@
 // airbench score / select: per-example scores of the training set, and the selection experiment.
 
 #include <airbench/error.h>
+#include <airbench/history.h>
 #include <airbench/mask.h>
 #include <airbench/scores.h>
+#include <airbench/scoring.h>
 #include <airbench/selection.h>
 
 #include "cli_common.h"
 #include "commands.h"
+#include "knob_options.h"
 
 #include <unistd.h>
 #include <cstdio>
@@ -38,43 +41,54 @@ public:
         if (isatty(STDERR_FILENO))
             std::fprintf(stderr, "\r%60s\r", "");
     }
+    void onSetup(const RunSetup& setup) override {
+        if (setup.dataSeconds > 0) {
+            printDataLine(*setup.dataset, setup.dataSeconds);
+        }
+    }
+    void onNote(const std::string& note) override {
+        std::fprintf(stderr, "note: %s\n", note.c_str());
+    }
     bool stopRequested() const override { return interrupted(); }
 };
 
-struct TrainingOverrides {
-    std::optional<double> epochs, labelSmoothing;
-    std::optional<int> batchSize;
-    double width = 1.0;
-    uint64_t seed = 0;
+// What score and select share: the recipe, its overrides and run settings, the data and where
+// the networks they train are recorded.
+struct JobOptions {
+    DataOptions data;
+    KnobOptions knobs;
+    std::string recipe = "airbench94";
+    bool noRecord = false;
+    std::string historyDb;
 };
 
-void addOverrides(CLI::App& c, TrainingOverrides& o) {
-    c.add_option("--epochs", o.epochs, "Epochs of each network")->check(CLI::Range(0.001, 1000.0));
-    c.add_option("--label-smoothing", o.labelSmoothing, "Label smoothing")
-        ->check(CLI::Range(0.0, 0.99));
-    c.add_option("--batch-size", o.batchSize, "Batch size")->check(CLI::Range(1, 65536));
-    c.add_option("--width", o.width, "Width multiplier")
-        ->check(CLI::Range(0.01, 8.0))
+void addJobOptions(CLI::App& c, JobOptions& o, const std::vector<std::string>& except = {}) {
+    c.add_option("--recipe", o.recipe, "Recipe")
+        ->check(CLI::IsMember(recipeNames()))
         ->capture_default_str();
-    c.add_option("--seed", o.seed, "Seed of the first network")->capture_default_str();
+    addDataOptions(c, o.data);
+    o.knobs.add(c, KnobOptions::Which::Everything, except);
+    c.add_flag("--no-record", o.noRecord, "Do not record the networks in the run history");
+    c.add_option("--db", o.historyDb,
+                 "Run history database (default: $AIRBENCH_HISTORY_DB, else "
+                 "~/.local/share/airbench-workbench/history.sqlite)");
 }
 
-TrainOptions toTrainOptions(const TrainingOverrides& o) {
-    TrainOptions t;
-    t.epochs = o.epochs;
-    t.labelSmoothing = o.labelSmoothing;
-    t.batchSize = o.batchSize;
-    t.widthMultiplier = o.width;
-    t.seed = o.seed;
-    return t;
+RunRequest requestOf(const JobOptions& o, const CLI::App& command) {
+    RunRequest request;
+    request.config.recipe = o.recipe;
+    applyDataOptions(o.data, command, request.config.data);
+    o.knobs.apply(request.config);
+    validateRunConfig(request.config);
+    if (!o.noRecord) {
+        request.history.path = o.historyDb.empty() ? history::Database::defaultPath() : o.historyDb;
+        request.history.required = !o.historyDb.empty();
+    }
+    return request;
 }
 
 struct ScoreCommandOptions {
-    DataOptions data;
-    DeviceOptions device;
-    TrainingOverrides train;
-    std::string recipe = "airbench94";
-    int runs = 1;
+    JobOptions job;
     int folds = 0;
     int tta = 0;
     bool perEpoch = false;
@@ -85,16 +99,12 @@ struct ScoreCommandOptions {
     bool maskHighest = false;
 };
 
-int runScore(const ScoreCommandOptions& o) {
-    const Recipe& recipe = findRecipe(o.recipe);
-    const Device device = setUpDevice(o.device);
-    const Dataset data = loadData(o.data);
+int runScore(const ScoreCommandOptions& o, const CLI::App& command) {
+    const RunRequest request = requestOf(o.job, command);
     ScoreOptions options;
-    options.runs = o.runs;
     options.folds = o.folds;
     options.perEpoch = o.perEpoch;
     options.ttaLevel = o.tta;
-    options.train = toTrainOptions(o.train);
     if (o.perEpoch && o.folds >= 2) {
         std::fprintf(stderr,
                      "note: --per-epoch applies to in-sample scoring only; ignored with --folds\n");
@@ -105,8 +115,8 @@ int runScore(const ScoreCommandOptions& o) {
                      "epoch (about the cost of a third of a training epoch)\n");
     }
     JobProgress progress;
-    const ExampleScores scores =
-        scoreTrainingSet(recipe, data.train, device, options, data.hash, &progress);
+    Runner runner;
+    const ExampleScores scores = scoreTrainingSet(runner, request, options, &progress);
     writeScoresCsv(o.out, scores);
     int64_t correct = 0;
     for (uint8_t c : scores.correct)
@@ -117,7 +127,7 @@ int runScore(const ScoreCommandOptions& o) {
     if (!o.maskOut.empty()) {
         const ScoreKind kind = parseScoreKind(o.maskScore);
         Mask mask = maskFromQuantile(scores.values(kind), o.maskKeep, !o.maskHighest);
-        mask.setDatasetHash(data.hash);
+        mask.setDatasetHash(scores.provenance.datasetHash);
         mask.setDescription(mask.name() + " " + scoreName(kind) + "; " +
                             scores.provenance.describe());
         mask.save(o.maskOut);
@@ -129,10 +139,7 @@ int runScore(const ScoreCommandOptions& o) {
 }
 
 struct SelectCommandOptions {
-    DataOptions data;
-    DeviceOptions device;
-    TrainingOverrides train;
-    std::string recipe = "airbench94";
+    JobOptions job;
     double keep = 0.6;
     std::string score = "confidence";
     bool highest = false;
@@ -143,10 +150,8 @@ struct SelectCommandOptions {
     std::string maskOut;
 };
 
-int runSelect(const SelectCommandOptions& o) {
-    const Recipe& recipe = findRecipe(o.recipe);
-    const Device device = setUpDevice(o.device);
-    const Dataset data = loadData(o.data);
+int runSelect(const SelectCommandOptions& o, const CLI::App& command) {
+    const RunRequest request = requestOf(o.job, command);
     SelectionOptions options;
     options.keep = o.keep;
     options.score = parseScoreKind(o.score);
@@ -154,9 +159,9 @@ int runSelect(const SelectCommandOptions& o) {
     options.runs = o.runs;
     options.epochs = o.epochs;
     options.matchClassMix = o.matchClasses;
-    options.train = toTrainOptions(o.train);
     JobProgress progress;
-    const SelectionResult r = runSelectionExperiment(recipe, data, device, options, &progress);
+    Runner runner;
+    const SelectionResult r = runSelectionExperiment(runner, request, options, &progress);
     std::printf("%-28s %5s %9s %9s %9s\n", "arm", "runs", "mean", "std", "95% CI");
     for (const SelectionArm* arm : {&r.selected, &r.random}) {
         std::printf("%-28s %5d %9.4f %9.4f  +-%.4f\n", arm->name.c_str(), arm->summary.count,
@@ -165,7 +170,7 @@ int runSelect(const SelectCommandOptions& o) {
     std::printf("difference (selected - random): %+.4f, Welch t = %.3f, dof = %.1f, p = %.4g\n",
                 r.test.difference, r.test.t, r.test.dof, r.test.pValue);
     std::printf("kept %lld of %lld examples by %s (%s); scores: %s\n",
-                static_cast<long long>(r.keptExamples), static_cast<long long>(data.train.size()),
+                static_cast<long long>(r.keptExamples), static_cast<long long>(r.scores.size),
                 scoreName(options.score).c_str(), o.highest ? "highest" : "lowest",
                 r.scores.provenance.describe().c_str());
     if (!o.maskOut.empty()) {
@@ -177,8 +182,9 @@ int runSelect(const SelectCommandOptions& o) {
                                   {"seconds", a.seconds},    {"mean", a.summary.mean},
                                   {"std", a.summary.stddev}, {"ci95", a.summary.ci95}};
         };
-        writeJsonFile(o.jsonPath, {{"recipe", recipe.name},
-                                   {"dataset_hash", data.hash},
+        writeJsonFile(o.jsonPath, {{"recipe", request.config.recipe},
+                                   {"overrides", describeOverrides(request.config.overrides)},
+                                   {"dataset_hash", r.scores.provenance.datasetHash},
                                    {"keep", o.keep},
                                    {"kept_examples", r.keptExamples},
                                    {"score", scoreName(options.score)},
@@ -209,15 +215,8 @@ Command addScoreCommand(CLI::App& app) {
     auto o = std::make_shared<ScoreCommandOptions>();
     CLI::App* c =
         app.add_subcommand("score", "Score every training example (CSV), optionally write a mask");
-    c->add_option("--recipe", o->recipe, "Recipe")
-        ->check(CLI::IsMember(recipeNames()))
-        ->capture_default_str();
-    addDataOptions(*c, o->data);
-    addDeviceOptions(*c, o->device);
-    addOverrides(*c, o->train);
-    c->add_option("--runs", o->runs, "Networks (seeds) to average")
-        ->check(CLI::Range(1, 1000))
-        ->capture_default_str();
+    // Scoring networks are judged on the training set: their --tta is the scoring's.
+    addJobOptions(*c, o->job, {"tta_level"});
     c->add_option(
          "--folds", o->folds,
          "Held-out scoring over K folds (each example scored by networks that did not see it)")
@@ -237,7 +236,7 @@ Command addScoreCommand(CLI::App& app) {
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();
     c->add_flag("--mask-highest", o->maskHighest, "Keep the highest scores instead of the lowest");
-    return {c, [o] { return runScore(*o); }};
+    return {c, [o, c] { return runScore(*o, *c); }};
 }
 
 Command addSelectCommand(CLI::App& app) {
@@ -245,12 +244,7 @@ Command addSelectCommand(CLI::App& app) {
     CLI::App* c = app.add_subcommand("select",
                                      "Selection experiment: train on a score-selected subset vs "
                                      "random subsets of the same size");
-    c->add_option("--recipe", o->recipe, "Recipe")
-        ->check(CLI::IsMember(recipeNames()))
-        ->capture_default_str();
-    addDataOptions(*c, o->data);
-    addDeviceOptions(*c, o->device);
-    addOverrides(*c, o->train);
+    addJobOptions(*c, o->job, {"runs"});
     c->add_option("--keep", o->keep, "Fraction of the training set kept")
         ->check(CLI::Range(0.001, 0.999))
         ->capture_default_str();
@@ -267,7 +261,7 @@ Command addSelectCommand(CLI::App& app) {
     c->add_flag("--match-classes", o->matchClasses, "Random arm keeps the selection's class mix");
     c->add_option("--json", o->jsonPath, "Write both arms and the test as JSON");
     c->add_option("--mask-out", o->maskOut, "Write the selection as a mask file");
-    return {c, [o] { return runSelect(*o); }};
+    return {c, [o, c] { return runSelect(*o, *c); }};
 }
 
 }  // namespace airbench::cli

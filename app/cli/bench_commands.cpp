@@ -7,6 +7,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "knob_options.h"
 
 #include <cstdio>
 #include <memory>
@@ -16,17 +17,11 @@ namespace {
 
 struct BenchCommandOptions {
     DataOptions data;
-    DeviceOptions device;
+    KnobOptions knobs;
     std::string recipe = "airbench94";
     bool synthetic = false;
     bool dryRun = false;
     int64_t steps = -1;  // -1: a whole run on CUDA, 10 steps on CPU
-    double width = 1.0;
-    std::optional<int> batchSize;
-    std::optional<double> epochs;
-    bool compiled = false;
-    bool fusedNorm = false;
-    bool compactPool = false;
     bool matmul = false;
     bool profile = false;
     std::string tracePath;
@@ -44,7 +39,7 @@ std::string printProfile(const Recipe& recipe, CifarLoader& trainLoader,
                          const CifarLoader& testLoader, const BenchOptions& timed,
                          const BenchCommandOptions& o, nlohmann::json& json) {
     ProfileOptions options;
-    options.train = timed.train;
+    options.mechanics = timed.mechanics;
     options.steps = timed.steps;
     options.warmupSteps = timed.warmupSteps;
     options.tracePath = o.tracePath;
@@ -100,14 +95,10 @@ std::string printProfile(const Recipe& recipe, CifarLoader& trainLoader,
 }
 
 int runBench(const BenchCommandOptions& o) {
-    TrainOptions train;
-    train.widthMultiplier = o.width;
-    train.batchSize = o.batchSize;
-    train.epochs = o.epochs;
-    train.compiled = o.compiled;
-    train.fusedNormActivation = o.fusedNorm;
-    train.compactPooling = o.compactPool;
-    const Recipe recipe = resolveRecipe(findRecipe(o.recipe), train);
+    RunConfig config;
+    config.recipe = o.recipe;
+    o.knobs.apply(config);
+    const Recipe recipe = resolvedRecipe(config);
     const RunPlan full = planRun(recipe, 50000, 10000);
     std::printf("%s: %lld steps, %d epochs, %lld examples seen, %.3f GFLOP per forward image\n",
                 recipe.name.c_str(), static_cast<long long>(full.totalSteps), full.epochs,
@@ -127,12 +118,13 @@ int runBench(const BenchCommandOptions& o) {
         }
         return 0;
     }
-    const Device device = setUpDevice(o.device);
+    setCpuThreads(config.run.threads);
+    const Device device = resolveDevice(config.run.device);
     ImageSet trainSet, testSet;
     std::string source = "synthetic";
     if (o.synthetic || o.data.path.empty()) {
-        trainSet = syntheticImages(50000, recipe.network.numClasses, 1);
-        testSet = syntheticImages(device.isCuda() ? 10000 : 1000, recipe.network.numClasses, 2);
+        trainSet = syntheticImages(50000, recipe.numClasses, 1);
+        testSet = syntheticImages(device.isCuda() ? 10000 : 1000, recipe.numClasses, 2);
     } else {
         const Dataset d = loadData(o.data);
         trainSet = d.train;
@@ -142,7 +134,8 @@ int runBench(const BenchCommandOptions& o) {
     CifarLoader trainLoader = makeTrainLoader(recipe, trainSet, device);
     CifarLoader testLoader = makeTestLoader(testSet, device);
     BenchOptions options;
-    options.train = train;
+    options.mechanics = {config.run.seed, config.run.compiled, config.run.fusedNormActivation,
+                         config.run.compactPooling};
     options.steps = o.steps >= 0 ? o.steps : (device.isCuda() ? 0 : 10);
     options.warmupSteps = device.isCuda() ? 20 : 2;
     std::fprintf(
@@ -171,9 +164,10 @@ int runBench(const BenchCommandOptions& o) {
     j["run_extrapolated"] = r.extrapolated;
     j["step_tflops"] = r.stepTflops();
     j["run_tflops"] = r.runTflops();
-    j["compiled"] = o.compiled;
-    j["fused_norm"] = o.fusedNorm;
-    j["compact_pool"] = o.compactPool;
+    j["compiled"] = config.run.compiled;
+    j["fused_norm"] = config.run.fusedNormActivation;
+    j["compact_pool"] = config.run.compactPooling;
+    j["overrides"] = describeOverrides(config.overrides);
     j["notes"] = r.notes;
     if (o.matmul) {
         nlohmann::json rates = nlohmann::json::array();
@@ -243,21 +237,13 @@ Command addBenchCommand(CLI::App& app) {
         ->check(CLI::IsMember(recipeNames()))
         ->capture_default_str();
     addDataOptions(*c, o->data, /*subsets=*/false);
-    addDeviceOptions(*c, o->device);
     c->add_flag("--synthetic", o->synthetic,
                 "Random CIFAR-shaped data (the default without --data)");
     c->add_flag("--dry-run", o->dryRun, "Print the plan and FLOP count without training");
     c->add_option("--steps", o->steps,
                   "Steps to time (0: a whole run; default: whole run on "
                   "CUDA, 10 on CPU)");
-    c->add_option("--width", o->width, "Width multiplier")->check(CLI::Range(0.01, 8.0));
-    c->add_option("--batch-size", o->batchSize, "Batch size")->check(CLI::Range(1, 65536));
-    c->add_option("--epochs", o->epochs, "Epochs")->check(CLI::Range(0.001, 1000.0));
-    c->add_flag("--compiled", o->compiled, "CUDA-graph training step");
-    c->add_flag("--fused-norm", o->fusedNorm,
-                "BatchNorm + GELU as one fused CUDA operation (CUDA builds with kernels)");
-    c->add_flag("--compact-pool", o->compactPool,
-                "2x2 max pooling with one-byte indices (CUDA builds with kernels)");
+    o->knobs.add(*c, KnobOptions::Which::Everything, {"runs", "warmup"});
     c->add_flag("--matmul", o->matmul,
                 "Also measure the device's dense matmul rate and the run's fraction of it");
     c->add_flag("--profile", o->profile,

@@ -1,6 +1,7 @@
 #include "cli_common.h"
 
 #include <airbench/error.h>
+#include <airbench/knobs.h>
 #include <airbench/paths.h>
 
 #include <unistd.h>
@@ -66,31 +67,63 @@ Dataset loadData(const DataOptions& options, bool quiet) {
     Dataset dataset = loadDataset(path, parseDatasetFormat(options.format));
     dataset = takeSubsets(std::move(dataset), options.trainSubset, options.testSubset);
     if (!quiet) {
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::fprintf(stderr, "data: %s from %s (%lld train, %lld test) in %.1f s\n",
-                     dataset.name.c_str(), dataset.path.c_str(),
-                     static_cast<long long>(dataset.train.size()),
-                     static_cast<long long>(dataset.test.size()), seconds);
-        if (!dataset.normalizationNote.empty()) {
-            std::fprintf(stderr, "data: %s\n", dataset.normalizationNote.c_str());
-        }
+        printDataLine(
+            dataset,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     return dataset;
 }
 
+void applyDataOptions(const DataOptions& options, const CLI::App& command,
+                      DataSelection& selection) {
+    if (command.count("--data") > 0) {
+        selection.path = options.path;
+    }
+    if (command.count("--dataset") > 0) {
+        selection.format = parseDatasetFormat(options.format);
+    }
+    if (command.count("--train-subset") > 0) {
+        selection.trainSubset = options.trainSubset;
+    }
+    if (command.count("--test-subset") > 0) {
+        selection.testSubset = options.testSubset;
+    }
+}
+
+void printDataLine(const Dataset& dataset, double seconds) {
+    std::fprintf(stderr, "data: %s from %s (%lld train, %lld test)", dataset.name.c_str(),
+                 dataset.path.c_str(), static_cast<long long>(dataset.train.size()),
+                 static_cast<long long>(dataset.test.size()));
+    if (seconds > 0) {
+        std::fprintf(stderr, " in %.1f s", seconds);
+    }
+    std::fprintf(stderr, "\n");
+    if (!dataset.normalizationNote.empty()) {
+        std::fprintf(stderr, "data: %s\n", dataset.normalizationNote.c_str());
+    }
+}
+
 void addDeviceOptions(CLI::App& command, DeviceOptions& options) {
-    command.add_option("--device", options.device, "Where to compute")
-        ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
-        ->capture_default_str();
-    command.add_option("--threads", options.threads, "CPU threads for LibTorch (0: every core)")
-        ->check(CLI::NonNegativeNumber)
-        ->capture_default_str();
+    for (const char* key : {"device", "threads"}) {
+        const Knob* knob = &findKnob(key);
+        command
+            .add_option_function<std::string>(
+                std::string(knob->flag),
+                [knob, &options](const std::string& text) {
+                    try {
+                        setKnobValue(*knob, options.run, knob->parse(text));
+                    } catch (const Error& e) {
+                        throw CLI::ValidationError(std::string(knob->flag), e.what());
+                    }
+                },
+                std::string(knob->help) + "; " + knob->describeRange())
+            ->group("Run settings");
+    }
 }
 
 Device setUpDevice(const DeviceOptions& options) {
-    setCpuThreads(options.threads);
-    return resolveDevice(parseDeviceRequest(options.device));
+    setCpuThreads(options.run.threads);
+    return resolveDevice(options.run.device);
 }
 
 void installInterruptHandler() {

@@ -4,6 +4,7 @@
 
 #include <airbench/dataset.h>
 #include <airbench/device.h>
+#include <airbench/run_config.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -26,10 +27,16 @@ struct DataOptions {
 void addDataOptions(CLI::App& command, DataOptions& options, bool subsets = true);
 // Loads the dataset (reporting what it read on stderr) and applies the subsets.
 Dataset loadData(const DataOptions& options, bool quiet = false);
+// Sets the fields of `selection` whose options were given on `command` (so that a
+// configuration read from a file keeps the rest).
+void applyDataOptions(const DataOptions& options, const CLI::App& command,
+                      DataSelection& selection);
+// "data: CIFAR-10 from PATH (50000 train, 10000 test) in 1.2 s" (and its normalisation note).
+void printDataLine(const Dataset& dataset, double seconds);
 
+// The device and threads run settings (knobs.h), for commands that run no run configuration.
 struct DeviceOptions {
-    std::string device = "auto";
-    int threads = 0;  // 0: every core
+    RunOptions run;  // only its device and threads
 };
 void addDeviceOptions(CLI::App& command, DeviceOptions& options);
 Device setUpDevice(const DeviceOptions& options);

@@ -22,6 +22,8 @@ Command addDataInfoCommand(CLI::App& data);
 std::vector<Command> addDataIoCommands(CLI::App& data);
 #endif
 Command addRecipesCommand(CLI::App& app);
+// `config schema`, `config knobs` (config_command.cpp).
+std::vector<Command> addConfigCommands(CLI::App& app);
 Command addTrainCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
 Command addBenchLoaderCommand(CLI::App& app);

@@ -5,8 +5,10 @@
 #include <airbench/error.h>
 #include <airbench/history.h>
 #include <airbench/inference.h>
+#include <airbench/knobs.h>
 #include <airbench/loader.h>
 #include <airbench/model.h>
+#include <airbench/run_config.h>
 #include <airbench/scores.h>
 
 #include "cli_common.h"
@@ -26,17 +28,25 @@ struct EvaluateOptions {
     DataOptions data;
     DeviceOptions device;
     std::string split = "test";
-    int tta = 2;
+    int tta = -1;  // -1: the level the run was evaluated at
     std::string scoresOut;
     bool json = false;
 };
 
-// The checkpoint a recorded run kept (the newest, if it kept several).
-std::string checkpointOfRun(const EvaluateOptions& o) {
+struct RecordedNetwork {
+    std::string path;  // the checkpoint
+    int ttaLevel = 0;  // what the run's final evaluation used
+};
+
+// The checkpoint a recorded run kept (the newest, if it kept several), and its TTA level.
+RecordedNetwork networkOfRun(const EvaluateOptions& o) {
     history::Database db(o.db.empty() ? history::Database::defaultPath() : o.db);
-    if (!db.run(o.run)) {
+    const auto run = db.run(o.run);
+    if (!run) {
         throw Error("run #" + std::to_string(o.run) + " is not in " + db.path());
     }
+    const Recipe recipe = resolvedRecipe(
+        runConfigFromJson(run->configJson, "the configuration of run #" + std::to_string(o.run)));
     std::string path;
     for (const history::Artifact& a : db.artifacts(o.run)) {
         if (a.kind == "checkpoint") {
@@ -47,7 +57,7 @@ std::string checkpointOfRun(const EvaluateOptions& o) {
         throw Error("run #" + std::to_string(o.run) +
                     " kept no network (train with --save-model, or keep networks in the GUI)");
     }
-    return path;
+    return {path, recipe.hyp.ttaLevel};
 }
 
 struct SplitResult {
@@ -84,13 +94,23 @@ SplitResult summarizeSplit(const std::string& name, const std::vector<int64_t>& 
     return r;
 }
 
-int runEvaluate(const EvaluateOptions& o) {
+int runEvaluate(EvaluateOptions o) {
     if (o.model.empty() == (o.run == 0)) {
         throw Error("give exactly one of --model FILE and --run ID");
     }
-    const std::string path = o.model.empty() ? checkpointOfRun(o) : o.model;
+    std::string path = o.model;
+    int runTta = -1;
+    if (o.run > 0) {
+        const RecordedNetwork recorded = networkOfRun(o);
+        path = recorded.path;
+        runTta = recorded.ttaLevel;
+    }
     const Device device = setUpDevice(o.device);
     const Model model = Model::load(path, device);
+    if (o.tta < 0) {
+        // As the run evaluated itself: its recorded level, else its recipe's.
+        o.tta = runTta >= 0 ? runTta : findRecipe(model.info().recipe).hyp.ttaLevel;
+    }
     const Dataset data = loadData(o.data, o.json);
     const bool sameData = model.info().datasetHash == data.hash;
     if (!sameData && !o.json) {
@@ -184,9 +204,10 @@ Command addEvaluateCommand(CLI::App& app) {
     c->add_option("--split", o->split, "Which split to evaluate")
         ->check(CLI::IsMember({"test", "train", "both"}))
         ->capture_default_str();
-    c->add_option("--tta", o->tta, "Test-time augmentation level")
-        ->check(CLI::Range(0, 2))
-        ->capture_default_str();
+    const Knob& tta = findKnob("tta_level");
+    c->add_option("--tta", o->tta,
+                  std::string(tta.help) + "; default: the level the run used (its recipe's)")
+        ->check(CLI::Range(int(tta.min), int(tta.max)));
     c->add_option("--scores-out", o->scoresOut,
                   "Also write the training set's per-example scores (CSV, as `score --out`)");
     c->add_flag("--json", o->json, "Print the result as JSON on stdout");

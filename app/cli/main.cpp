@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
         addSelectCommand(app),     addRunsCommand(app),        addSelftestCommand(app),
         addEvaluateCommand(app),
     };
+    for (Command& command : addConfigCommands(app)) {
+        commands.push_back(std::move(command));
+    }
 #ifdef AIRBENCH_WITH_DATAIO
     for (Command& command : addDataIoCommands(*data)) {
         commands.push_back(std::move(command));

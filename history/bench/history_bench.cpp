@@ -8,9 +8,9 @@
 //   airbench-history-bench [--runs N] [--db PATH] [--keep]
 //   airbench-history-bench --db PATH --measure-only    (time an existing history, write nothing)
 
-#include <airbench/config.h>
 #include <airbench/history.h>
 #include <airbench/recipe.h>
+#include <airbench/run_config.h>
 #include <airbench/run_recorder.h>
 
 #include <algorithm>
@@ -38,17 +38,20 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 std::string configFor(int config, uint64_t seed) {
-    // A real resolved recipe's JSON (about as long as the CLI records), made distinct per group.
-    std::string json = recipeConfigJson(findRecipe("airbench94"));
-    json.pop_back();  // the closing brace
-    json +=
-        ",\"dataset\":{\"name\":\"CIFAR-10\",\"path\":\"/data/cifar10\",\"hash\":"
-        "\"6c1f0f5d2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5\","
-        "\"train_examples\":50000,\"test_examples\":10000},\"device\":\"NVIDIA H100\","
-        "\"libtorch\":\"2.4.0\",\"runs\":50,\"compiled\":false,\"warmup\":true,"
-        "\"lr_sweep_point\":" +
-        std::to_string(config) + ",\"seed\":" + std::to_string(seed) + "}";
-    return json;
+    // A real recorded configuration (as long as the CLI records), made distinct per group.
+    RunConfig c;
+    c.overrides["learning_rate"] = 10.0 + 0.1 * config;
+    c.run.seed = seed;
+    c.run.runs = 50;
+    c.data.path = "/data/cifar10";
+    RunFacts facts;
+    facts.datasetName = "CIFAR-10";
+    facts.datasetHash = "6c1f0f5d2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5";
+    facts.trainExamples = 50000;
+    facts.testExamples = 10000;
+    facts.device = "NVIDIA H100";
+    facts.warmedUp = true;
+    return runConfigToJson(c, &facts);
 }
 
 void writeRun(Database& db, int index, std::mt19937& random) {

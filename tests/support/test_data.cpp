@@ -35,9 +35,14 @@ std::string fashionDir() {
     return detectDatasetFormat(dir) == DatasetFormat::FashionMnist ? dir : "";
 }
 
-const Dataset& cifar() {
-    static const Dataset dataset = loadDataset(cifarDir(), DatasetFormat::Cifar10);
+std::shared_ptr<const Dataset> cifarShared() {
+    static const auto dataset =
+        std::make_shared<const Dataset>(loadDataset(cifarDir(), DatasetFormat::Cifar10));
     return dataset;
+}
+
+const Dataset& cifar() {
+    return *cifarShared();
 }
 
 const Dataset& fashion() {

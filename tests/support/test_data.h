@@ -8,6 +8,7 @@
 #include <QString>
 #include <QtTest/QtTest>
 
+#include <memory>
 #include <string>
 
 namespace airbench::test {
@@ -20,6 +21,8 @@ std::string whereFashionWasSought();
 // Real data, loaded once per process and cached (tests take subsets of it).
 const Dataset& cifar();
 const Dataset& fashion();
+// The same CIFAR-10, shared (what a RunRequest takes) without a copy.
+std::shared_ptr<const Dataset> cifarShared();
 
 // Sets LibTorch to one intra-op thread (ctest runs two tests side by side on two cores).
 void useOneThread();

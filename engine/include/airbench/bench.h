@@ -34,7 +34,7 @@ struct MatmulRate {
 std::vector<MatmulRate> measureMatmulRates(Device device, int64_t size = 0);
 
 struct BenchOptions {
-    TrainOptions train;
+    RunMechanics mechanics;            // seed and how the step executes
     int64_t steps = 0;                 // optimizer steps to time; 0 = a whole run
     int64_t warmupSteps = 5;           // untimed steps first (kernel selection, allocator)
     int64_t fullTestExamples = 10000;  // the final TTA time is scaled to this many images
@@ -86,8 +86,8 @@ struct ProfileReport {
     std::string traceError;  // why ProfileOptions::tracePath could not be written, if it could not
 };
 struct ProfileOptions {
-    TrainOptions train;
-    int64_t steps = 0;  // steps in the profiled run; 0 = a whole run (with the final TTA)
+    RunMechanics mechanics;  // seed and how the step executes
+    int64_t steps = 0;       // steps in the profiled run; 0 = a whole run (with the final TTA)
     int64_t warmupSteps = 5;
     std::string tracePath;  // also save the full trace here (chrome://tracing, Perfetto)
 };

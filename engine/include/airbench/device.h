@@ -33,7 +33,9 @@ bool libtorchHasCuda();
 // compactPooling): a CUDA LibTorch and nvcc at build time.
 bool networkKernelsAvailable();
 
-// Intra-op CPU threads for LibTorch (it starts with one on Debian). Returns the count in use.
+// Intra-op CPU threads for LibTorch (it starts with one on Debian) on the calling thread and
+// the threads it starts (OpenMP keeps the count per thread). 0: $OMP_NUM_THREADS when set, else
+// every core. Returns the count in use.
 int setCpuThreads(int threads);
 int cpuThreads();
 

@@ -68,6 +68,9 @@ Mask maskFromClasses(const std::vector<int64_t>& labels, const std::set<int64_t>
                      const std::string& name = {});
 Mask maskFromIndices(int64_t size, const std::vector<int64_t>& indices,
                      const std::string& name = {});
+// A seeded balanced split of `size` examples into `folds` held-out folds: mask k holds the
+// examples of fold k (the folds are disjoint and cover every example).
+std::vector<Mask> maskFolds(int64_t size, int folds, uint64_t seed);
 // A text file of example indices, one per line ('#' comments allowed).
 Mask maskFromIndexFile(const std::string& path, int64_t size);
 

@@ -1,11 +1,15 @@
 #pragma once
-// A recipe is data (the network shape and the hyperparameter table, in the units a researcher
-// thinks in) plus the function that trains it. Each recipe lives in one file under
-// engine/src/recipes/ and is listed once in the registry; the GUI and CLI only enumerate them.
+// A recipe is a method (the network's structure, the optimizer, the schedule) plus one table of
+// numbers in the units a researcher thinks in. Each recipe lives in one file under
+// engine/src/recipes/ and is listed once in the registry (registry.cpp); the GUI and the CLI only
+// enumerate them. Every number of the table is a knob (knobs.h): it can be overridden, it is
+// validated and it is recorded with every run. docs/recipes.md describes each recipe against the
+// reference scripts.
 
 #include <airbench/loader.h>
 
 #include <array>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,11 +29,25 @@ enum class HeadKind {
 
 enum class WhiteningBiasInit { Zero, Uniform };  // Uniform = PyTorch's default conv bias init
 
+enum class LrSchedule {
+    WarmupThenFloor,  // schedule A: 0.2 -> 1 over the warm-up, then down to `lrFloor`
+    WarmupThenZero,   // schedule B: 0.2 -> 1 over the warm-up, then down to 0
+    LinearToZero,     // airbench94_muon: 1 -> 0, no warm-up
+};
+
+enum class OptimizerKind {
+    NesterovSgd,  // every tensor by Nesterov SGD in airbench's decoupled units, with lookahead
+    Muon,         // Muon for the conv filters, Nesterov SGD for the biases and the head
+};
+
+// What the network builder needs: derived from a recipe (networkOf), stored in checkpoints.
 struct NetworkSpec {
-    std::array<int, 3> widths{64, 256, 256};
+    std::array<int, 3> widths{};
     BlockKind block = BlockKind::TwoConv;
-    double batchNormMomentum = 0.4;  // PyTorch convention: new = (1-m) old + m batch
-    double batchNormEps = 1e-12;
+    // In the reference's convention: the share of the running statistics kept at each step
+    // (airbench94: 0.6). PyTorch's BatchNorm momentum is 1 minus this; nn/network.cpp converts.
+    double batchNormMomentum = 0;
+    double batchNormEps = 0;
     HeadKind head = HeadKind::ScaledByNinth;
     WhiteningBiasInit whiteningBias = WhiteningBiasInit::Zero;
     int numClasses = 10;
@@ -38,31 +56,50 @@ struct NetworkSpec {
     NetworkSpec scaled(double multiplier) const;
 };
 
-enum class LrSchedule {
-    WarmupThenFloor,  // schedule A: 0.2 -> 1 over the warm-up, then down to `lrFloor`
-    WarmupThenZero,   // schedule B: 0.2 -> 1 over the warm-up, then down to 0
-    LinearToZero,     // airbench94_muon: 1 -> 0, no warm-up
-};
-
+// A recipe's table. The defaults are neutral: every recipe sets the values it uses, and a field
+// outside a recipe's scope (knobs.h) changes nothing in it.
 struct Hyperparameters {
-    double epochs = 9.9;  // fractional: the last epoch is cut short
-    int batchSize = 1024;
-    double learningRate = 11.5;   // per 1024 examples, before the Nesterov scale (see optim)
-    double weightDecay = 0.0153;  // per 1024 examples, decoupled
-    double biasScaler = 64.0;     // BatchNorm biases train this much faster
-    double momentum = 0.85;       // Nesterov
-    double labelSmoothing = 0.2;
-    double whiteningBiasEpochs = 3;  // the whitening bias trains this long; negative: whole run
-    LrSchedule schedule = LrSchedule::WarmupThenFloor;
-    double warmupFraction = 0.23;  // of all steps
-    double lrFloor = 0.07;         // schedule A's final multiplier
-    bool lookahead = true;
-    Augmentation augmentation{true, 2, 0, true};
-    int ttaLevel = 2;
-    double widthMultiplier = 1.0;  // already applied to the network's widths; kept for the record
+    // Length and batch.
+    double epochs = 0;  // fractional: the last epoch is cut short
+    int batchSize = 0;
+    // The optimizer. SGD recipes: learning rate and weight decay per 1024 examples, in the
+    // decoupled units of optim/nesterov_sgd.h; Muon recipes: Muon's own rate and momentum.
+    double learningRate = 0;
+    double weightDecay = 0;
+    double momentum = 0;
+    double labelSmoothing = 0;
+    double whiteningBiasEpochs = 0;  // the whitening bias trains this long; negative: whole run
+    // SGD recipes.
+    double biasScaler = 0;      // BatchNorm biases learn this much faster
+    double warmupFraction = 0;  // of all steps (both warm-up schedules)
+    double lrFloor = 0;         // the warm-up-then-floor schedule's final multiplier
+    bool lookahead = false;
+    // Muon recipes: the SGD side (whitening bias, BatchNorm biases, head).
+    double whiteningBiasLr = 0;
+    double batchNormBiasLr = 0;
+    double headLr = 0;
+    double sgdMomentum = 0;
+    // The network.
+    std::array<int, 3> widths{};
+    double widthMultiplier = 1;    // every block width times this
+    double batchNormMomentum = 0;  // the reference's convention (NetworkSpec)
+    double batchNormEps = 0;
+    // Augmentation of the training images.
+    bool flip = false;
+    bool alternatingFlip = false;
+    int translate = 0;
+    int cutout = 0;
+    // The final evaluation.
+    int ttaLevel = 0;
+    // Proxy-based data filtering (airbench96_faster): a small proxy network picks the hardest
+    // examples of every batch for the main network.
+    int proxyUpdateEvery = 0;          // the proxy backpropagates on every k-th step only
+    double proxyKeepFraction = 0;      // of each batch, kept for the main network
+    std::array<int, 3> proxyWidths{};  // times the width multiplier, like the main network
+    double proxyBatchNormMomentum = 0;
 };
 
-// The figures the original scripts report (RECIPES.md §7), shown beside our own results.
+// The figures the original scripts report (docs/recipes.md), shown beside our own results.
 struct ReferenceFigures {
     double accuracy = 0;  // mean TTA accuracy, fraction
     double seconds = 0;   // per run on the card below
@@ -71,29 +108,27 @@ struct ReferenceFigures {
     int runs = 0;         // runs behind the mean
 };
 
-class CifarLoader;
-class TrainObserver;
-struct TrainOptions;
-struct TrainResult;
-struct RunPlan;
-struct Recipe;
-
-using TrainFunction = TrainResult (*)(const Recipe& recipe, CifarLoader& train,
-                                      const CifarLoader* test, const TrainOptions& options,
-                                      TrainObserver* observer);
-// Steps, epochs and the analytic FLOP count of one run on `trainExamples` training examples.
-using PlanFunction = RunPlan (*)(const Recipe& recipe, int64_t trainExamples, int64_t testExamples);
-
 struct Recipe {
     std::string name;         // "airbench94"
-    std::string title;        // "airbench94: 94% in 3.83 s"
+    std::string title;        // "airbench94"
     std::string description;  // one line
     ReferenceFigures reference;
-    NetworkSpec network;
+    // The method: structure, not numbers; fixed per recipe.
+    BlockKind block = BlockKind::TwoConv;
+    HeadKind head = HeadKind::ScaledByNinth;
+    WhiteningBiasInit whiteningBias = WhiteningBiasInit::Zero;
+    LrSchedule schedule = LrSchedule::WarmupThenFloor;
+    OptimizerKind optimizer = OptimizerKind::NesterovSgd;
+    bool proxyFiltering = false;
+    int numClasses = 10;
+    // Every number.
     Hyperparameters hyp;
-    TrainFunction train = nullptr;
-    PlanFunction plan = nullptr;
 };
+
+// The main network of a recipe, at its width multiplier.
+NetworkSpec networkOf(const Recipe& recipe);
+// The loader augmentation of a recipe's table.
+Augmentation augmentationOf(const Hyperparameters& table);
 
 // Every recipe, in the order the seed's table lists them.
 const std::vector<Recipe>& recipes();
@@ -101,5 +136,13 @@ const std::vector<Recipe>& recipes();
 // findRecipe("airbench94") binds no temporary string: the result refers to the registry.)
 const Recipe& findRecipe(std::string_view name);
 std::vector<std::string> recipeNames();
+
+// `recipe` with `overrides` (knob key -> value, knobs.h's KnobValues) applied to its table. Throws
+// airbench::Error for a key that is no knob of this recipe's table, and (validateRecipe) for a
+// value out of range.
+Recipe resolveRecipe(const Recipe& recipe, const std::map<std::string, double>& overrides);
+// Throws airbench::Error naming the first knob whose value is out of its range, or a combination
+// the recipe cannot train (a proxy keeping no example of a batch).
+void validateRecipe(const Recipe& recipe);
 
 }  // namespace airbench

@@ -6,7 +6,7 @@
 
 #include <airbench/dataset.h>
 #include <airbench/inference.h>
-#include <airbench/train.h>
+#include <airbench/model.h>
 
 #include <cstdint>
 #include <string>
@@ -77,26 +77,6 @@ void addDataMap(ExampleScores& scores, const std::vector<ScoreSnapshot>& snapsho
 
 // Scores a trained model on a set (normally the training set, without augmentation).
 ExampleScores scoreModel(const Model& model, const CifarLoader& examples, int ttaLevel = 0);
-
-struct ScoreOptions {
-    int runs = 1;           // networks per fold, seeds seed, seed+1, ...
-    int folds = 0;          // 0 or 1: in-sample; K >= 2: held-out over K folds
-    bool perEpoch = false;  // in-sample only: data map and forgetting over every epoch
-    int ttaLevel = 0;       // when scoring the training set
-    TrainOptions train;     // recipe overrides (label smoothing, epochs, width, seed, ...)
-};
-
-// Observes a scoring job: which network of how many is training, then its progress.
-class ScoreObserver : public TrainObserver {
-public:
-    virtual void onNetwork(int index, int total, const std::string& what) {}
-};
-
-// Trains the networks and scores every training example of `train` (an ImageSet: the
-// dataset's training split). Honors a mask on nothing: scores are for the full set.
-ExampleScores scoreTrainingSet(const Recipe& recipe, const ImageSet& train, Device device,
-                               const ScoreOptions& options, const std::string& datasetHash = {},
-                               ScoreObserver* observer = nullptr);
 
 // CSV: a header comment with the provenance, then index,label,predicted,correct and every score.
 void writeScoresCsv(const std::string& path, const ExampleScores& scores);

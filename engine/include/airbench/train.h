@@ -13,28 +13,24 @@
 
 namespace airbench {
 
-// Overrides of the recipe's table; unset fields keep the recipe's value.
-struct TrainOptions {
-    std::optional<double> epochs;
-    std::optional<double> labelSmoothing;
-    std::optional<double> learningRate;
-    std::optional<double> weightDecay;
-    std::optional<double> whiteningBiasEpochs;
-    std::optional<int> batchSize;
-    std::optional<int> ttaLevel;
-    double widthMultiplier = 1.0;
+// What a run needs beyond its recipe (whose table already holds every hyperparameter, see
+// resolveRecipe): its seed and how its step executes, what it was trained on, and what else to
+// measure while it trains.
+struct RunMechanics {
     uint64_t seed = 0;
-    // Recorded in the trained Model (the Dataset::hash of the data it trained on).
-    std::string datasetHash;
-    // Capture the training step in a CUDA graph (falls back to eager, with a note, on CPU).
+    // Capture the training step in a CUDA graph (falls back to eager, with a note, elsewhere).
     bool compiled = false;
-    // Run each BatchNorm + GELU pair as one fused CUDA operation (nn/batch_norm_gelu.h): same
-    // function, fewer passes over memory. Needs a CUDA device and this build's CUDA kernels;
-    // elsewhere the run notes why and uses the separate operations.
+    // The network's own CUDA kernels (RunOptions explains them); elsewhere the run notes why and
+    // uses the usual operations.
     bool fusedNormActivation = false;
-    // 2x2 max pooling that keeps one-byte instead of int64 indices for its backward pass
-    // (nn/max_pool.h): same function, an eighth of the index traffic. Same needs as above.
     bool compactPooling = false;
+};
+
+struct RunProvenance {
+    std::string datasetHash;  // recorded in the trained Model (the Dataset::hash it trained on)
+};
+
+struct RunAnalysis {
     // Per-epoch validation accuracy without TTA (not counted in the timing).
     bool evaluateEveryEpoch = true;
     // Keep the per-example training-set predictions after every epoch (costs one inference
@@ -42,8 +38,11 @@ struct TrainOptions {
     bool recordTrainPredictionsEveryEpoch = false;
 };
 
-// The recipe with the options applied: what a run really uses (and what a run record stores).
-Recipe resolveRecipe(const Recipe& recipe, const TrainOptions& options);
+struct TrainOptions {
+    RunMechanics mechanics;
+    RunProvenance provenance;
+    RunAnalysis analysis;
+};
 
 // What a run will do, known before it starts.
 struct RunPlan {
@@ -122,10 +121,10 @@ struct TrainResult {
     RunHistory history;
 };
 
-// One run of `recipe` (already resolved, or resolved here with `options`) on `train`,
-// evaluating on `test` when given. Uses the loader's device and batch size. Throws
-// airbench::Error (DivergedError for a NaN loss); a stop request returns normally with
-// history.summary.cancelled set and the network as trained so far.
+// One run of `recipe` (a registered recipe, its table resolved with resolveRecipe; validated
+// again here) on `train`, evaluating on `test` when given. Uses the loader's device and batch
+// size. Throws airbench::Error (DivergedError for a NaN loss); a stop request returns normally
+// with history.summary.cancelled set and the network as trained so far.
 TrainResult train(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,
                   const TrainOptions& options = {}, TrainObserver* observer = nullptr);
 

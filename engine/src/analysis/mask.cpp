@@ -241,6 +241,26 @@ Mask maskRandom(int64_t size, double fraction, uint64_t seed, const std::string&
         std::move(keep));
 }
 
+std::vector<Mask> maskFolds(int64_t size, int folds, uint64_t seed) {
+    if (folds < 1 || folds > size) {
+        throw Error("cannot split " + std::to_string(size) + " examples into " +
+                    std::to_string(folds) + " folds");
+    }
+    std::vector<std::vector<uint8_t>> keep(static_cast<size_t>(folds),
+                                           std::vector<uint8_t>(static_cast<size_t>(size), 0));
+    const auto order = HostRandom(seed).permutation(size);
+    for (int64_t k = 0; k < size; ++k) {
+        keep[static_cast<size_t>(k % folds)][static_cast<size_t>(order[static_cast<size_t>(k)])] =
+            1;
+    }
+    std::vector<Mask> masks;
+    for (int f = 0; f < folds; ++f) {
+        masks.emplace_back("fold " + std::to_string(f + 1) + "/" + std::to_string(folds),
+                           std::move(keep[static_cast<size_t>(f)]));
+    }
+    return masks;
+}
+
 Mask maskRandomLike(const Mask& reference, const std::vector<int64_t>& labels, uint64_t seed,
                     const std::string& name) {
     if (static_cast<int64_t>(labels.size()) != reference.size()) {

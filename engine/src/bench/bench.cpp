@@ -13,12 +13,15 @@
 
 namespace airbench {
 
-TrainOptions optionsForSteps(const RunPlan& plan, TrainOptions options, int64_t steps) {
+RunOfSteps runOfSteps(const RunPlan& plan, const Recipe& recipe, const RunMechanics& mechanics,
+                      int64_t steps) {
+    RunOfSteps run{recipe, {}};
     if (steps > 0 && steps < plan.totalSteps) {
-        options.epochs = double(steps) / double(std::max<int64_t>(1, plan.stepsPerEpoch));
+        run.recipe.hyp.epochs = double(steps) / double(std::max<int64_t>(1, plan.stepsPerEpoch));
     }
-    options.evaluateEveryEpoch = false;
-    return options;
+    run.options.mechanics = mechanics;
+    run.options.analysis.evaluateEveryEpoch = false;
+    return run;
 }
 
 ImageSet syntheticImages(int64_t count, int numClasses, uint64_t seed) {
@@ -94,15 +97,14 @@ std::vector<MatmulRate> measureMatmulRates(Device device, int64_t size) {
 
 BenchReport benchmarkTraining(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,
                               const BenchOptions& options) {
-    const Recipe resolved = resolveRecipe(recipe, options.train);
     BenchReport report;
-    report.plan = planForLoader(resolved, train, options.fullTestExamples);
+    report.plan = planForLoader(recipe, train, options.fullTestExamples);
     if (options.warmupSteps > 0) {
-        warmup(resolved, train, options.train, options.warmupSteps);
+        warmup(recipe, train, TrainOptions{options.mechanics, {}, {}}, options.warmupSteps);
     }
     report.extrapolated = options.steps > 0 && options.steps < report.plan.totalSteps;
-    const TrainOptions timed = optionsForSteps(report.plan, options.train, options.steps);
-    TrainResult result = airbench::train(resolved, train, test, timed, nullptr);
+    const RunOfSteps timed = runOfSteps(report.plan, recipe, options.mechanics, options.steps);
+    TrainResult result = airbench::train(timed.recipe, train, test, timed.options, nullptr);
     const RunSummary& s = result.history.summary;
     report.stepsTimed = s.steps;
     report.notes = s.notes;

@@ -232,13 +232,12 @@ std::string profileCategory(const std::string& name) {
 #ifdef AIRBENCH_WITH_PROFILER
 ProfileReport profileTraining(const Recipe& recipe, CifarLoader& train, const CifarLoader* test,
                               const ProfileOptions& options) {
-    const Recipe resolved = resolveRecipe(recipe, options.train);
     const bool cuda = train.device().isCuda();
     if (options.warmupSteps > 0) {
-        warmup(resolved, train, options.train, options.warmupSteps);
+        warmup(recipe, train, TrainOptions{options.mechanics, {}, {}}, options.warmupSteps);
     }
-    const TrainOptions run = optionsForSteps(
-        planForLoader(resolved, train, test ? test->size() : 0), options.train, options.steps);
+    const RunOfSteps run = runOfSteps(planForLoader(recipe, train, test ? test->size() : 0), recipe,
+                                      options.mechanics, options.steps);
 
     const ProfilerConfig config(ProfilerState::KINETO);
     std::set<ActivityType> activities{ActivityType::CPU};
@@ -254,8 +253,8 @@ ProfileReport profileTraining(const Recipe& recipe, CifarLoader& train, const Ci
         throw Error(std::string("this LibTorch cannot profile: ") + e.what());
     }
     try {
-        trained =
-            airbench::train(resolved, train, options.steps > 0 ? nullptr : test, run, nullptr);
+        trained = airbench::train(run.recipe, train, options.steps > 0 ? nullptr : test,
+                                  run.options, nullptr);
         synchronize(train.device());
     } catch (...) {
         kineto::disableProfiler();

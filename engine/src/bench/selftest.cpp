@@ -96,10 +96,8 @@ ImageSet testImages(int64_t n) {
 constexpr int kSelfTestBatch = 64;
 
 Recipe quarterWidth(const char* name) {
-    TrainOptions o;
-    o.widthMultiplier = 0.25;
-    o.batchSize = kSelfTestBatch;
-    return resolveRecipe(findRecipe(name), o);
+    return resolveRecipe(findRecipe(name),
+                         {{"width_multiplier", 0.25}, {"batch_size", kSelfTestBatch}});
 }
 
 std::vector<SelfTestCheck> compareDevices(const Device& gpu) {
@@ -152,7 +150,7 @@ std::vector<SelfTestCheck> compareDevices(const Device& gpu) {
     const Recipe recipe = quarterWidth("airbench94");
     auto build = [&](const Device& d) {
         at::Generator gen = makeGenerator(Device{}, 42);
-        Model m = makeModel(recipe.name, recipe.network, d, 42, gen);
+        Model m = makeModel(recipe.name, networkOf(recipe), d, 42, gen);
         at::NoGradGuard noGrad;
         m.impl().net->whiten->weight.set_data(filters.to(m.impl().net->whiten->weight.options()));
         return m;
@@ -251,7 +249,7 @@ SelfTestCheck compareCompiledStep(const Device& gpu, const CifarLoader& data,
                                   const ProgramFactory& makeProgram, bool fusedKernels = false) {
     auto build = [&] {
         at::Generator gen = makeGenerator(Device{}, 7);
-        Model m = makeModel(recipe.name, recipe.network, gpu, 7, gen);
+        Model m = makeModel(recipe.name, networkOf(recipe), gpu, 7, gen);
         m.impl().net->setKernelChoices({fusedKernels, fusedKernels});
         return m;
     };
@@ -459,8 +457,8 @@ std::vector<SelfTestCheck> cpuChecks() {
     // mixed-format backward wrong).
     const Recipe recipe = findRecipe("airbench94");
     at::Generator genA = makeGenerator(Device{}, 1), genB = makeGenerator(Device{}, 1);
-    Model a = makeModel(recipe.name, recipe.network.scaled(0.25), Device{}, 1, genA);
-    Model b = makeModel(recipe.name, recipe.network.scaled(0.25), Device{}, 1, genB);
+    Model a = makeModel(recipe.name, networkOf(recipe).scaled(0.25), Device{}, 1, genA);
+    Model b = makeModel(recipe.name, networkOf(recipe).scaled(0.25), Device{}, 1, genB);
     for (auto& p : b.impl().net->parameters()) {
         at::NoGradGuard noGrad;
         p.set_data(p.contiguous());

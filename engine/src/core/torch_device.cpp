@@ -11,6 +11,7 @@
 #include <cuda_runtime_api.h>
 #endif
 
+#include <cstdlib>
 #include <thread>
 
 namespace airbench {
@@ -128,6 +129,12 @@ bool networkKernelsAvailable() {
 }
 
 int setCpuThreads(int threads) {
+    if (threads <= 0) {
+        // The Unix convention first: a process told how many threads to use keeps to it (the
+        // test suite runs two tests at once with one thread each).
+        const char* fromEnvironment = std::getenv("OMP_NUM_THREADS");
+        threads = fromEnvironment ? std::atoi(fromEnvironment) : 0;
+    }
     if (threads <= 0) {
         threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     }

@@ -264,7 +264,7 @@ CifarLoader makeTrainLoader(const Recipe& recipe, const ImageSet& images, Device
                             uint64_t seed) {
     LoaderOptions options;
     options.batchSize = recipe.hyp.batchSize;
-    options.augmentation = recipe.hyp.augmentation;
+    options.augmentation = augmentationOf(recipe.hyp);
     options.seed = seed;
     return CifarLoader(images, true, options, device);
 }

@@ -65,7 +65,8 @@ void Model::save(const std::string& path) const {
                       c10::IValue(std::vector<int64_t>{s.widths[0], s.widths[1], s.widths[2]}));
         archive.write("airbench.block", c10::IValue(static_cast<int64_t>(s.block)));
         archive.write("airbench.head", c10::IValue(static_cast<int64_t>(s.head)));
-        archive.write("airbench.bn_momentum", c10::IValue(s.batchNormMomentum));
+        // PyTorch's convention, as files written before the spec took the reference's have it.
+        archive.write("airbench.bn_momentum", c10::IValue(1.0 - s.batchNormMomentum));
         archive.write("airbench.bn_eps", c10::IValue(s.batchNormEps));
         archive.write("airbench.classes", c10::IValue(static_cast<int64_t>(s.numClasses)));
         torch::serialize::OutputArchive weights;
@@ -107,7 +108,7 @@ Model Model::load(const std::string& path, Device device) {
         s.widths = {int(widths[0]), int(widths[1]), int(widths[2])};
         s.block = static_cast<BlockKind>(readValue("airbench.block").toInt());
         s.head = static_cast<HeadKind>(readValue("airbench.head").toInt());
-        s.batchNormMomentum = readValue("airbench.bn_momentum").toDouble();
+        s.batchNormMomentum = 1.0 - readValue("airbench.bn_momentum").toDouble();
         s.batchNormEps = readValue("airbench.bn_eps").toDouble();
         s.numClasses = static_cast<int>(readValue("airbench.classes").toInt());
         impl->device = device;

@@ -39,8 +39,10 @@ ConvGroupImpl::ConvGroupImpl(int in, int out, BlockKind kind, double bnMomentum,
     for (int i = 0; i < layers; ++i) {
         convs.push_back(
             register_module("conv" + std::to_string(i + 1), conv3x3(i == 0 ? in : out, out)));
-        norms.push_back(
-            register_module("norm" + std::to_string(i + 1), batchNorm(out, bnMomentum, bnEps)));
+        // The spec states the momentum in the reference's convention (the share of the running
+        // statistics kept); PyTorch's BatchNorm wants the share replaced.
+        norms.push_back(register_module("norm" + std::to_string(i + 1),
+                                        batchNorm(out, 1.0 - bnMomentum, bnEps)));
     }
 }
 

@@ -10,8 +10,9 @@ namespace airbench {
 
 double lrFactor(LrSchedule schedule, int64_t step, int64_t totalSteps, double warmupFraction,
                 double floor);
-inline double lrFactor(const Hyperparameters& hyp, int64_t step, int64_t totalSteps) {
-    return lrFactor(hyp.schedule, step, totalSteps, hyp.warmupFraction, hyp.lrFloor);
+inline double lrFactor(const Recipe& recipe, int64_t step, int64_t totalSteps) {
+    return lrFactor(recipe.schedule, step, totalSteps, recipe.hyp.warmupFraction,
+                    recipe.hyp.lrFloor);
 }
 
 // Lookahead's decay after `step` steps of T: 0.95^5 * (step / T)^3.

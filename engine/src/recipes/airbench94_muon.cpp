@@ -21,13 +21,6 @@
 namespace airbench::builtin {
 namespace {
 
-// The SGD side, per the script (the Muon lr and momentum are hyp.learningRate / hyp.momentum).
-constexpr double kMuonLr = 0.24;
-constexpr double kWhiteningBiasLr = 0.053;
-constexpr double kBatchNormBiasLr = 0.053;
-constexpr double kHeadLr = 0.67;
-constexpr double kSgdMomentum = 0.85;
-
 // One step: forward, loss, backward, then SGD for the whitening bias, BatchNorm biases and head,
 // and Muon for the conv filters. Schedule values: {the whitening bias's decay, the others' decay}.
 class MuonProgram : public StepProgram {
@@ -73,16 +66,15 @@ private:
 std::unique_ptr<StepProgram> makeMuonProgram(AirbenchNetImpl& net, const Hyperparameters& hyp,
                                              int batchSize) {
     // Weight decay: hyp.weightDecay per 1024 examples (2e-6 per example in the script), applied
-    // as the coupled coefficient wd / lr of each group.
-    const double lrScale = hyp.learningRate / kMuonLr;
+    // as the coupled coefficient wd / lr of each SGD group.
     const double wd = hyp.weightDecay * batchSize / 1024.0;
     auto group = [&](const char* name, std::vector<at::Tensor> params, double lr) {
-        return SgdGroup{name, std::move(params), lr * lrScale, wd / (lr * lrScale)};
+        return SgdGroup{name, std::move(params), lr, wd / lr};
     };
-    NesterovSgd sgd({group("whitening bias", {net.whiten->bias}, kWhiteningBiasLr),
-                     group("batchnorm biases", net.batchNormBiases(), kBatchNormBiasLr),
-                     group("head", {net.head->weight}, kHeadLr)},
-                    kSgdMomentum);
+    NesterovSgd sgd({group("whitening bias", {net.whiten->bias}, hyp.whiteningBiasLr),
+                     group("batchnorm biases", net.batchNormBiases(), hyp.batchNormBiasLr),
+                     group("head", {net.head->weight}, hyp.headLr)},
+                    hyp.sgdMomentum);
     Muon muon(net.convWeights(), hyp.learningRate, hyp.momentum, /*nesterov=*/true);
 
     return std::make_unique<MuonProgram>(net, std::move(sgd), std::move(muon), hyp.labelSmoothing);
@@ -102,11 +94,11 @@ TrainResult trainMuon(const Recipe& recipe, CifarLoader& train, const CifarLoade
         hyp.whiteningBiasEpochs < 0
             ? totalSteps
             : static_cast<int64_t>(std::ceil(hyp.whiteningBiasEpochs * double(plan.stepsPerEpoch)));
-    Model model = run.createModel(recipe.name, recipe.network, RandomStream::NetworkInit);
+    Model model = run.createModel(recipe.name, networkOf(recipe), RandomStream::NetworkInit);
     AirbenchNet& net = model.impl().net;
 
     std::unique_ptr<TrainingStep> stepper =
-        makeRunStep(options.compiled, makeMuonProgram(*net, hyp, batchSize), run);
+        makeRunStep(options.mechanics.compiled, makeMuonProgram(*net, hyp, batchSize), run);
 
     train.resetEpoch();
     run.initWhiteningTimed(*net);
@@ -149,7 +141,7 @@ TrainResult trainMuon(const Recipe& recipe, CifarLoader& train, const CifarLoade
 
 }  // namespace
 
-Recipe airbench94Muon() {
+RegisteredRecipe airbench94Muon() {
     Recipe r;
     r.name = "airbench94_muon";
     r.title = "airbench94_muon";
@@ -157,31 +149,35 @@ Recipe airbench94Muon() {
         "94% in 8 epochs at batch 2000: Muon (Newton-Schulz) for the convs, SGD for the rest";
     r.reference = {0.9401, 2.59, "A100", 0.29, 200};
 
-    r.network.widths = {64, 256, 256};
-    r.network.block = BlockKind::TwoConv;
-    r.network.batchNormMomentum = 0.4;
-    r.network.head = HeadKind::UnitStdOverWidth;           // std-1 head weight, logits / 256
-    r.network.whiteningBias = WhiteningBiasInit::Uniform;  // a plain Conv2d's default bias
+    r.block = BlockKind::TwoConv;
+    r.head = HeadKind::UnitStdOverWidth;           // std-1 head weight, logits / 256
+    r.whiteningBias = WhiteningBiasInit::Uniform;  // a plain Conv2d's default bias
+    r.schedule = LrSchedule::LinearToZero;
+    r.optimizer = OptimizerKind::Muon;
 
     Hyperparameters& h = r.hyp;
     h.epochs = 8;  // T = ceil(8 x 25) = 200
     h.batchSize = 2000;
-    h.learningRate = kMuonLr;     // Muon's lr; the SGD groups scale with it
-    h.momentum = 0.6;             // Muon's momentum (the SGD groups use 0.85)
-    h.weightDecay = 2e-6 * 1024;  // per 1024 examples: 0.004 at batch 2000
-    h.biasScaler = 1.0;           // unused: the bias lrs are the script's own
+    h.learningRate = 0.24;        // Muon's
+    h.momentum = 0.6;             // Muon's
+    h.weightDecay = 2e-6 * 1024;  // per 1024 examples: 0.004 at batch 2000 (the SGD side)
     h.labelSmoothing = 0.2;
     h.whiteningBiasEpochs = 3;  // ceil(3 x 25) = 75 steps
-    h.schedule = LrSchedule::LinearToZero;
-    h.warmupFraction = 0;
-    h.lrFloor = 0;
-    h.lookahead = false;
-    h.augmentation = {/*flip=*/true, /*translate=*/2, /*cutout=*/0, /*alternatingFlip=*/true};
+    h.whiteningBiasLr = 0.053;
+    h.batchNormBiasLr = 0.053;
+    h.headLr = 0.67;
+    h.sgdMomentum = 0.85;
+    h.widths = {64, 256, 256};
+    h.widthMultiplier = 1.0;
+    h.batchNormMomentum = 0.6;  // the reference's convention: PyTorch's momentum 0.4
+    h.batchNormEps = 1e-12;
+    h.flip = true;
+    h.alternatingFlip = true;
+    h.translate = 2;
+    h.cutout = 0;
     h.ttaLevel = 2;
 
-    r.train = trainMuon;
-    r.plan = planSgdRun;
-    return r;
+    return {r, {trainMuon, planSgdRun}};
 }
 
 }  // namespace airbench::builtin

@@ -5,16 +5,17 @@
 
 namespace airbench::builtin {
 
-Recipe airbench95() {
-    Recipe r = airbench94();
+RegisteredRecipe airbench95() {
+    RegisteredRecipe entry = airbench94();
+    Recipe& r = entry.recipe;
     r.name = "airbench95";
     r.title = "airbench95";
     r.description = "95% in 15 epochs: airbench94 widened to 128/384/384";
     r.reference = {0.9501, 10.4, "A100", 1.4, 200};
-    r.network.widths = {128, 384, 384};
+    r.hyp.widths = {128, 384, 384};
     r.hyp.epochs = 15;
     r.hyp.learningRate = 10.0;
-    return r;
+    return entry;
 }
 
 }  // namespace airbench::builtin

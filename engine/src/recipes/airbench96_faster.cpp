@@ -29,8 +29,6 @@
 namespace airbench::builtin {
 namespace {
 
-constexpr int kProxyUpdateEvery = 4;  // the proxy backpropagates on every 4th step only
-
 BatchHook& batchHook() {
     static BatchHook hook;
     return hook;
@@ -43,16 +41,18 @@ void callHook(const char* phase, int64_t step, const at::Tensor& indices, const 
     }
 }
 
-int64_t keptPerBatch(int batchSize) {
-    return batchSize / 2;
+// Of every batch of `batchSize`, the examples the main network trains on.
+int64_t keptPerBatch(const Hyperparameters& hyp, int batchSize) {
+    return std::llround(hyp.proxyKeepFraction * batchSize);
 }
 
 RunPlan planFaster(const Recipe& recipe, int64_t trainExamples, int64_t testExamples) {
     RunPlan plan = planSgdRun(recipe, trainExamples, testExamples);
-    const int64_t kept = keptPerBatch(recipe.hyp.batchSize);
-    const double mainForward = forwardFlopsPerImage(recipe.network);
-    const double proxyForward = forwardFlopsPerImage(proxyNetwork(recipe.hyp.widthMultiplier));
-    const int64_t proxyUpdates = (plan.totalSteps + kProxyUpdateEvery - 1) / kProxyUpdateEvery;
+    const int64_t kept = keptPerBatch(recipe.hyp, recipe.hyp.batchSize);
+    const double mainForward = forwardFlopsPerImage(networkOf(recipe));
+    const double proxyForward = forwardFlopsPerImage(proxyNetwork(recipe));
+    const int64_t every = recipe.hyp.proxyUpdateEvery;
+    const int64_t proxyUpdates = (plan.totalSteps + every - 1) / every;
     plan.examplesSeen = plan.totalSteps * kept;
     plan.trainFlops = 3.0 * mainForward * double(plan.examplesSeen) +
                       proxyForward * double(plan.totalSteps * recipe.hyp.batchSize) +
@@ -66,8 +66,8 @@ std::vector<at::Tensor> trainProxy(const Recipe& recipe, RunContext& run, int64_
     const Hyperparameters& hyp = recipe.hyp;
     CifarLoader::Impl& loader = run.train.impl();
     const int batchSize = run.train.batchSize();
-    Model proxyModel = run.createModel(recipe.name + ".proxy", proxyNetwork(hyp.widthMultiplier),
-                                       RandomStream::ProxyInit);
+    Model proxyModel =
+        run.createModel(recipe.name + ".proxy", proxyNetwork(recipe), RandomStream::ProxyInit);
     AirbenchNet& proxy = proxyModel.impl().net;
     proxy->whiten->bias.set_requires_grad(false);  // the proxy's whitening bias stays 0
     NesterovSgd sgd = makeSgd(*proxy, hyp, batchSize);
@@ -76,20 +76,20 @@ std::vector<at::Tensor> trainProxy(const Recipe& recipe, RunContext& run, int64_
     BatchStream stream(loader, batchSize);
     std::vector<at::Tensor> kept;
     kept.reserve(static_cast<size_t>(totalSteps));
-    const int64_t keep = keptPerBatch(batchSize);
+    const int64_t keep = keptPerBatch(hyp, batchSize);
     for (int64_t t = 0; t < totalSteps; ++t) {
         if (t % stepsPerEpoch == 0) {
             proxy->train();
         }
         EpochData::Batch batch = stream.next();
         at::Tensor losses;
-        if (t % kProxyUpdateEvery == 0) {
+        if (t % hyp.proxyUpdateEvery == 0) {
             losses = perExampleLoss(proxy->forward(batch.images), batch.labels, hyp.labelSmoothing);
             kept.push_back(hardestExamples(losses.detach(), keep));
             at::Tensor lossSum = losses.index_select(0, kept.back()).sum();
             proxy->zero_grad(/*set_to_none=*/true);
             lossSum.backward();
-            sgd.setLrFactor(lrFactor(hyp, t, totalSteps));
+            sgd.setLrFactor(lrFactor(recipe, t, totalSteps));
             sgd.step();
         } else {
             // Still in train mode: batch statistics, and the running statistics keep updating.
@@ -113,12 +113,12 @@ TrainResult trainFaster(const Recipe& recipe, CifarLoader& train, const CifarLoa
     const int batchSize = train.batchSize();
     const RunPlan plan = run.begin();
     const int64_t totalSteps = plan.totalSteps, stepsPerEpoch = plan.stepsPerEpoch;
-    Model model = run.createModel(recipe.name, recipe.network, RandomStream::NetworkInit);
+    Model model = run.createModel(recipe.name, networkOf(recipe), RandomStream::NetworkInit);
     AirbenchNet& net = model.impl().net;
     auto lookahead = hyp.lookahead ? std::make_unique<Lookahead>(*net) : nullptr;
     // Compiled mode captures the main network's step; the proxy always runs eagerly.
     std::unique_ptr<TrainingStep> stepper =
-        makeRunStep(options.compiled,
+        makeRunStep(options.mechanics.compiled,
                     makeSgdProgram(*net, makeSgd(*net, hyp, batchSize), hyp.labelSmoothing), run);
 
     run.initWhiteningTimed(*net);
@@ -132,7 +132,7 @@ TrainResult trainFaster(const Recipe& recipe, CifarLoader& train, const CifarLoa
     std::snprintf(note, sizeof note,
                   "proxy trained in %.2f s; the main network trains on the hardest %d of every %d "
                   "examples",
-                  summary.proxySeconds, int(keptPerBatch(batchSize)), batchSize);
+                  summary.proxySeconds, int(keptPerBatch(hyp, batchSize)), batchSize);
     run.note(note);
     if (static_cast<int64_t>(kept.size()) < totalSteps) {  // stopped during the proxy
         return run.finish(std::move(model), /*cancelled=*/true);
@@ -155,7 +155,7 @@ TrainResult trainFaster(const Recipe& recipe, CifarLoader& train, const CifarLoa
         callHook("main", step, batch.indices, keep, at::Tensor());
         labels = batch.labels.index_select(0, keep);
         StepOutput out = stepper->run(batch.images.index_select(0, keep), labels,
-                                      {lrFactor(hyp, step, totalSteps)});
+                                      {lrFactor(recipe, step, totalSteps)});
         logits = out.logits;
         lossSum = out.lossSum;
         ++step;
@@ -174,7 +174,7 @@ TrainResult trainFaster(const Recipe& recipe, CifarLoader& train, const CifarLoa
             }
         }
     }
-    summary.examplesKept = step * keptPerBatch(batchSize);
+    summary.examplesKept = step * keptPerBatch(hyp, batchSize);
     net->whiten->bias.set_requires_grad(true);
     return run.finish(std::move(model), cancelled);
 }
@@ -185,31 +185,41 @@ at::Tensor hardestExamples(const at::Tensor& losses, int64_t keep) {
     return std::get<1>(losses.topk(keep, /*dim=*/0, /*largest=*/true, /*sorted=*/false));
 }
 
-NetworkSpec proxyNetwork(double widthMultiplier) {
+NetworkSpec proxyNetwork(const Recipe& recipe) {
+    const Hyperparameters& h = recipe.hyp;
     NetworkSpec spec;
-    spec.widths = {32, 64, 64};
+    spec.widths = h.proxyWidths;
     spec.block = BlockKind::TwoConv;
-    spec.batchNormMomentum = 0.1;
+    spec.batchNormMomentum = h.proxyBatchNormMomentum;
+    spec.batchNormEps = h.batchNormEps;
     spec.head = HeadKind::ScaledByNinth;
     spec.whiteningBias = WhiteningBiasInit::Zero;
-    return spec.scaled(widthMultiplier);
+    spec.numClasses = recipe.numClasses;
+    return spec.scaled(h.widthMultiplier);
 }
 
 void setBatchHookForTesting(BatchHook hook) {
     batchHook() = std::move(hook);
 }
 
-Recipe airbench96Faster() {
-    Recipe r = airbench96();
+RegisteredRecipe airbench96Faster() {
+    RegisteredRecipe entry = airbench96();
+    Recipe& r = entry.recipe;
     r.name = "airbench96_faster";
     r.title = "airbench96_faster";
     r.description = "96% with proxy-based data filtering: trains on the hardest half of each batch";
     r.reference = {0.9600, 27.3, "A100", 3.1, 200};
-    r.hyp.epochs = 45;               // T = ceil(48 x 45) = 2160
-    r.hyp.whiteningBiasEpochs = -1;  // the original's quirk: the whitening bias never freezes
-    r.train = trainFaster;
-    r.plan = planFaster;
-    return r;
+    r.proxyFiltering = true;
+
+    Hyperparameters& h = r.hyp;
+    h.epochs = 45;               // T = ceil(48 x 45) = 2160
+    h.whiteningBiasEpochs = -1;  // the original's quirk: the whitening bias never freezes
+    h.proxyUpdateEvery = 4;
+    h.proxyKeepFraction = 0.5;  // batch_size_masked 512 of 1024
+    h.proxyWidths = {32, 64, 64};
+    h.proxyBatchNormMomentum = 0.9;  // nn.BatchNorm2d's default 0.1, in the reference's terms
+    entry.methods = {trainFaster, planFaster};
+    return entry;
 }
 
 }  // namespace airbench::builtin

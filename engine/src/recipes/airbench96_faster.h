@@ -12,8 +12,9 @@ namespace airbench::builtin {
 // Positions of the `keep` largest values of `losses` (B): the examples the main network trains on.
 at::Tensor hardestExamples(const at::Tensor& losses, int64_t keep);
 
-// The proxy: widths 32/64/64 (times the width multiplier), 2-conv groups, BatchNorm momentum 0.1.
-NetworkSpec proxyNetwork(double widthMultiplier);
+// The proxy of `recipe`'s table: 2-conv groups at the proxy widths (times the width
+// multiplier) and the proxy's BatchNorm momentum.
+NetworkSpec proxyNetwork(const Recipe& recipe);
 
 // Test seam: called for every batch of the proxy ("proxy") and main ("main") phases with the
 // step, the batch's example positions (before filtering), the kept positions within the batch,

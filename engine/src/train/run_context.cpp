@@ -29,7 +29,7 @@ void setEpochHookForTesting(EpochHook hook) {
 RunContext::RunContext(const Recipe& r, CifarLoader& tr, const CifarLoader* te,
                        const TrainOptions& o, TrainObserver* obs)
     : recipe(r), train(tr), test(te), options(o), observer(obs), device(tr.device()) {
-    history.summary.seed = o.seed;
+    history.summary.seed = o.mechanics.seed;
     history.summary.device = describeDevice(device);
     if (device.isCuda()) {
         // As the reference scripts: let cuDNN time its convolution algorithms once per shape
@@ -83,22 +83,22 @@ const RunPlan& RunContext::begin() {
 
 Model RunContext::createModel(const std::string& name, const NetworkSpec& spec,
                               RandomStream stream) {
-    at::Generator gen = makeGenerator(Device{}, deriveSeed(options.seed, stream));
-    Model model = makeModel(name, spec, device, options.seed, gen);
-    if (options.fusedNormActivation || options.compactPooling) {
+    at::Generator gen = makeGenerator(Device{}, deriveSeed(options.mechanics.seed, stream));
+    Model model = makeModel(name, spec, device, options.mechanics.seed, gen);
+    if (options.mechanics.fusedNormActivation || options.mechanics.compactPooling) {
         const char* why = !networkKernelsAvailable() ? "this build has no CUDA kernels"
                           : !device.isCuda()         ? "its kernels need a CUDA device"
                                                      : nullptr;
         if (why == nullptr) {
             model.impl().net->setKernelChoices(
-                {options.fusedNormActivation, options.compactPooling});
+                {options.mechanics.fusedNormActivation, options.mechanics.compactPooling});
         } else {
             // Once per run, although some recipes build two networks.
-            if (options.fusedNormActivation) {
+            if (options.mechanics.fusedNormActivation) {
                 noteOnce(std::string("fused BatchNorm + GELU unavailable (") + why +
                          "); running them separately");
             }
-            if (options.compactPooling) {
+            if (options.mechanics.compactPooling) {
                 noteOnce(std::string("compact max pooling unavailable (") + why +
                          "); using max_pool2d");
             }
@@ -166,12 +166,12 @@ void RunContext::endEpoch(int epoch, AirbenchNet& net, const at::Tensor& logits,
         m.trainLoss = lossSum.item<double>() / static_cast<double>(labels.size(0));
         m.trainAccuracy = logits.argmax(1).eq(labels).to(at::kFloat).mean().item<double>();
     }
-    if (test && options.evaluateEveryEpoch && test->size() > 0) {
+    if (test && options.analysis.evaluateEveryEpoch && test->size() > 0) {
         if (auto accuracy = deviceAccuracy(net, *test, 0, [this] { return stopRequested(); })) {
             m.valAccuracy = *accuracy;
         }
     }
-    if (options.recordTrainPredictionsEveryEpoch) {
+    if (options.analysis.recordTrainPredictionsEveryEpoch) {
         at::Tensor probs =
             at::softmax(inferLogits(net, train.impl().images, 0), 1);  // (N, classes)
         at::Tensor predicted = probs.argmax(1).to(at::kShort).cpu();
@@ -200,7 +200,7 @@ TrainResult RunContext::finish(Model model, bool cancelled) {
     RunSummary& s = history.summary;
     s.cancelled = cancelled;
     s.steps = steps_;
-    model.impl().info.datasetHash = options.datasetHash;
+    model.impl().info.datasetHash = options.provenance.datasetHash;
     AirbenchNet& net = model.impl().net;
     if (test && test->size() > 0) {
         if (!cancelled) {

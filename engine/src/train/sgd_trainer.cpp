@@ -25,7 +25,7 @@ RunPlan planSgdRun(const Recipe& recipe, int64_t trainExamples, int64_t testExam
         static_cast<int64_t>(std::ceil(double(plan.stepsPerEpoch) * recipe.hyp.epochs));
     plan.epochs = static_cast<int>(std::ceil(recipe.hyp.epochs));
     plan.examplesSeen = plan.totalSteps * batch;
-    plan.forwardFlopsPerImage = forwardFlopsPerImage(recipe.network);
+    plan.forwardFlopsPerImage = forwardFlopsPerImage(networkOf(recipe));
     plan.trainFlops = 3.0 * plan.forwardFlopsPerImage * double(plan.examplesSeen);
     plan.evalFlops =
         double(ttaForwards(recipe.hyp.ttaLevel)) * plan.forwardFlopsPerImage * double(testExamples);
@@ -51,7 +51,7 @@ TrainResult trainWithSgd(const Recipe& recipe, CifarLoader& train, const CifarLo
     const RunPlan plan = run.begin();
     const int64_t totalSteps = plan.totalSteps;
 
-    Model model = run.createModel(recipe.name, recipe.network, RandomStream::NetworkInit);
+    Model model = run.createModel(recipe.name, networkOf(recipe), RandomStream::NetworkInit);
     AirbenchNet& net = model.impl().net;
     // The snapshot predates the whitening init, as in the reference (its first update nearly
     // erases the stale copy).
@@ -59,7 +59,7 @@ TrainResult trainWithSgd(const Recipe& recipe, CifarLoader& train, const CifarLo
         hyp.lookahead ? std::make_unique<Lookahead>(*net) : nullptr;
 
     std::unique_ptr<TrainingStep> stepper =
-        makeRunStep(options.compiled,
+        makeRunStep(options.mechanics.compiled,
                     makeSgdProgram(*net, makeSgd(*net, hyp, batchSize), hyp.labelSmoothing), run);
 
     train.resetEpoch();
@@ -77,7 +77,8 @@ TrainResult trainWithSgd(const Recipe& recipe, CifarLoader& train, const CifarLo
         for (int64_t b = 0; b < data.batches; ++b) {
             EpochData::Batch batch = data.batch(b);
             labels = batch.labels;
-            StepOutput out = stepper->run(batch.images, labels, {lrFactor(hyp, step, totalSteps)});
+            StepOutput out =
+                stepper->run(batch.images, labels, {lrFactor(recipe, step, totalSteps)});
             logits = out.logits;
             lossSum = out.lossSum;
             ++step;

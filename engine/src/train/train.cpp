@@ -5,7 +5,7 @@
 
 #include "core/torch_device.h"
 #include "data/loader_impl.h"
-#include "train/sgd_trainer.h"
+#include "recipes/recipes.h"
 
 #include <c10/util/Exception.h>
 
@@ -36,47 +36,8 @@ void check(bool ok, const std::string& message) {
 
 }  // namespace
 
-Recipe resolveRecipe(const Recipe& recipe, const TrainOptions& o) {
-    Recipe r = recipe;
-    Hyperparameters& h = r.hyp;
-    if (o.epochs)
-        h.epochs = *o.epochs;
-    if (o.labelSmoothing)
-        h.labelSmoothing = *o.labelSmoothing;
-    if (o.learningRate)
-        h.learningRate = *o.learningRate;
-    if (o.weightDecay)
-        h.weightDecay = *o.weightDecay;
-    if (o.whiteningBiasEpochs)
-        h.whiteningBiasEpochs = *o.whiteningBiasEpochs;
-    if (o.batchSize)
-        h.batchSize = *o.batchSize;
-    if (o.ttaLevel)
-        h.ttaLevel = *o.ttaLevel;
-    check(o.widthMultiplier > 0 && o.widthMultiplier <= 8,
-          "width multiplier must be in (0, 8], got " + std::to_string(o.widthMultiplier));
-    // Resolving twice with the same options must not scale twice.
-    if (h.widthMultiplier == 1.0) {
-        r.network = r.network.scaled(o.widthMultiplier);
-        h.widthMultiplier = o.widthMultiplier;
-    } else {
-        check(o.widthMultiplier == h.widthMultiplier || o.widthMultiplier == 1.0,
-              "recipe already scaled by " + std::to_string(h.widthMultiplier));
-    }
-    check(h.epochs > 0 && h.epochs <= 1000,
-          "epochs must be in (0, 1000], got " + std::to_string(h.epochs));
-    check(h.batchSize > 0, "batch size must be positive");
-    check(h.labelSmoothing >= 0 && h.labelSmoothing < 1,
-          "label smoothing must be in [0, 1), got " + std::to_string(h.labelSmoothing));
-    check(h.ttaLevel >= 0 && h.ttaLevel <= 2, "TTA level must be 0, 1 or 2");
-    check(h.learningRate > 0, "learning rate must be positive");
-    check(h.weightDecay >= 0, "weight decay must be non-negative");
-    return r;
-}
-
 RunPlan planRun(const Recipe& recipe, int64_t trainExamples, int64_t testExamples) {
-    return recipe.plan ? recipe.plan(recipe, trainExamples, testExamples)
-                       : planSgdRun(recipe, trainExamples, testExamples);
+    return methodsOf(recipe).plan(recipe, trainExamples, testExamples);
 }
 
 RunPlan planForLoader(const Recipe& recipe, const CifarLoader& train, int64_t testExamples) {
@@ -87,17 +48,16 @@ RunPlan planForLoader(const Recipe& recipe, const CifarLoader& train, int64_t te
 
 TrainResult train(const Recipe& recipe, CifarLoader& trainLoader, const CifarLoader* test,
                   const TrainOptions& options, TrainObserver* observer) {
-    const Recipe resolved = resolveRecipe(recipe, options);
-    check(resolved.train != nullptr, "recipe '" + recipe.name + "' has no training function");
+    const RecipeMethods& methods = methodsOf(recipe);
+    validateRecipe(recipe);
     check(!test || test->device() == trainLoader.device(),
           "the training and test data are on different devices");
     check(trainLoader.size() >= trainLoader.batchSize(),
           "the training set holds " + std::to_string(trainLoader.size()) +
               " examples, fewer than one batch of " + std::to_string(trainLoader.batchSize()));
-    trainLoader.setSeed(options.seed);
+    trainLoader.setSeed(options.mechanics.seed);
     try {
-        TrainResult result = resolved.train(resolved, trainLoader, test, options, observer);
-        return result;
+        return methods.train(recipe, trainLoader, test, options, observer);
     } catch (const c10::Error& e) {
         throw Error(describeTorchError(e));
     }
@@ -110,8 +70,8 @@ void warmup(const Recipe& recipe, CifarLoader& trainLoader, const TrainOptions& 
     CifarLoader::Impl& impl = trainLoader.impl();
     const at::Tensor savedLabels = impl.fullLabels;
     at::Generator gen =
-        makeGenerator(Device{}, deriveSeed(options.seed, RandomStream::WarmupLabels));
-    impl.fullLabels = at::randint(0, recipe.network.numClasses, {trainLoader.fullSize()}, gen,
+        makeGenerator(Device{}, deriveSeed(options.mechanics.seed, RandomStream::WarmupLabels));
+    impl.fullLabels = at::randint(0, recipe.numClasses, {trainLoader.fullSize()}, gen,
                                   at::TensorOptions().dtype(at::kLong))
                           .to(savedLabels.device());
     impl.applyMask();
@@ -120,12 +80,12 @@ void warmup(const Recipe& recipe, CifarLoader& trainLoader, const TrainOptions& 
         impl.applyMask();
     };
     TrainOptions o = options;
-    o.evaluateEveryEpoch = false;
-    o.recordTrainPredictionsEveryEpoch = false;
+    o.analysis = RunAnalysis{/*evaluateEveryEpoch=*/false, /*recordTrain...=*/false};
+    Recipe shortRun = recipe;
     const double batches = std::max<double>(1, double(trainLoader.batchCount()));
-    o.epochs = std::max<double>(1, double(steps)) / batches;
+    shortRun.hyp.epochs = std::max<double>(1, double(steps)) / batches;
     try {
-        train(recipe, trainLoader, nullptr, o, nullptr);
+        train(shortRun, trainLoader, nullptr, o, nullptr);
     } catch (...) {
         restore();
         throw;

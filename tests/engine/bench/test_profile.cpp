@@ -90,21 +90,17 @@ private Q_SLOTS:
 #ifndef AIRBENCH_WITH_PROFILER
         QSKIP("built with AIRBENCH_WITH_PROFILER=OFF");
 #endif
-        TrainOptions train;
-        train.widthMultiplier = 0.25;
-        train.batchSize = 256;
-        const Recipe& recipe = findRecipe("airbench94");
-        const Recipe resolved = resolveRecipe(recipe, train);
+        const Recipe resolved = resolveRecipe(findRecipe("airbench94"),
+                                              {{"width_multiplier", 0.25}, {"batch_size", 256}});
         CifarLoader loader =
             makeTrainLoader(resolved, syntheticImages(2048, 10, 1), Device{}, /*seed=*/3);
         ProfileOptions options;
-        options.train = train;
         options.steps = 4;
         options.warmupSteps = 1;
         options.tracePath =
             QDir(QDir::tempPath()).filePath("airbench-test-trace.json").toStdString();
         std::remove(options.tracePath.c_str());
-        const ProfileReport p = profileTraining(recipe, loader, nullptr, options);
+        const ProfileReport p = profileTraining(resolved, loader, nullptr, options);
 
         QCOMPARE(p.steps, int64_t(4));
         QCOMPARE(p.clock, std::string("CPU self time"));

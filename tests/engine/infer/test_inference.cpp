@@ -21,7 +21,7 @@ namespace {
 
 Model smallModel(uint64_t seed) {
     at::Generator gen = makeGenerator(Device{}, seed);
-    return makeModel("airbench94", findRecipe("airbench94").network.scaled(0.25), Device{}, seed,
+    return makeModel("airbench94", networkOf(findRecipe("airbench94")).scaled(0.25), Device{}, seed,
                      gen);
 }
 

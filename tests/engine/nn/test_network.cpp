@@ -41,20 +41,20 @@ private Q_SLOTS:
 
     void parameterCountsMatchTheSeed() {
         // Including frozen tensors, as RECIPES.md counts them.
-        AirbenchNet n94(findRecipe("airbench94").network);
-        AirbenchNet n95(findRecipe("airbench95").network);
-        AirbenchNet n96(findRecipe("airbench96").network);
+        AirbenchNet n94(networkOf(findRecipe("airbench94")));
+        AirbenchNet n95(networkOf(findRecipe("airbench95")));
+        AirbenchNet n96(networkOf(findRecipe("airbench96")));
         QCOMPARE(countParameters(n94), int64_t(1972792));
         QCOMPARE(countParameters(n95), int64_t(4606520));
         QCOMPARE(countParameters(n96), int64_t(9918776));
-        NetworkSpec n93 = findRecipe("airbench94").network;
+        NetworkSpec n93 = networkOf(findRecipe("airbench94"));
         n93.widths = {64, 128, 128};
         AirbenchNet net93(n93);
         QCOMPARE(countParameters(net93), int64_t(569656));
     }
 
     void forwardShapesAndFrozenTensors() {
-        AirbenchNet net = freshNet(findRecipe("airbench94").network.scaled(0.25), 1);
+        AirbenchNet net = freshNet(networkOf(findRecipe("airbench94")).scaled(0.25), 1);
         at::Tensor x = at::randn({4, 3, 32, 32}).contiguous(kImageFormat);
         at::Tensor y = net->forward(x);
         QCOMPARE(y.sizes(), at::IntArrayRef({4, 10}));
@@ -70,7 +70,7 @@ private Q_SLOTS:
         }
         QCOMPARE(net->logitScale, 1.0 / 9.0);
         // The muon head: std 1, logits / w3.
-        NetworkSpec muon = findRecipe("airbench94").network;
+        NetworkSpec muon = networkOf(findRecipe("airbench94"));
         muon.head = HeadKind::UnitStdOverWidth;
         AirbenchNet m = freshNet(muon, 1);
         QVERIFY(std::abs(m->head->weight.std().item<double>() - 1.0) < 1e-5);
@@ -78,7 +78,7 @@ private Q_SLOTS:
     }
 
     void diracInitialisesTheFirstFilters() {
-        AirbenchNet net = freshNet(findRecipe("airbench94").network, 3);
+        AirbenchNet net = freshNet(networkOf(findRecipe("airbench94")), 3);
         for (auto& group : *net->groups) {
             for (auto& conv : group->as<ConvGroupImpl>()->convs) {
                 const at::Tensor w = conv->weight.contiguous();
@@ -98,7 +98,7 @@ private Q_SLOTS:
     }
 
     void sameSeedSameInitialisation() {
-        const NetworkSpec spec = findRecipe("airbench94").network.scaled(0.25);
+        const NetworkSpec spec = networkOf(findRecipe("airbench94")).scaled(0.25);
         AirbenchNet a = freshNet(spec, 11), b = freshNet(spec, 11), c = freshNet(spec, 12);
         auto pa = a->parameters(), pb = b->parameters(), pc = c->parameters();
         bool anyDifferent = false;
@@ -124,7 +124,7 @@ private Q_SLOTS:
     void channelsLastGradientMatchesContiguous() {
         // LibTorch 1.13 returned garbage for mixed-format conv backward in some layouts; the
         // engine trains channels_last, so its gradients must equal the contiguous ones.
-        const NetworkSpec spec = findRecipe("airbench94").network.scaled(0.25);
+        const NetworkSpec spec = networkOf(findRecipe("airbench94")).scaled(0.25);
         AirbenchNet a = freshNet(spec, 5), b = freshNet(spec, 5);
         for (auto& p : b->parameters()) {
             at::NoGradGuard noGrad;
@@ -189,7 +189,7 @@ private Q_SLOTS:
         QFETCH(QString, recipe);
         QFETCH(bool, fusedNorm);
         QFETCH(bool, compactPool);
-        const NetworkSpec spec = findRecipe(recipe.toStdString()).network.scaled(0.125);
+        const NetworkSpec spec = networkOf(findRecipe(recipe.toStdString())).scaled(0.125);
         AirbenchNet plain = freshNet(spec, 11), chosen = freshNet(spec, 11);
         KernelChoices choices;
         choices.fusedNormActivation = fusedNorm;

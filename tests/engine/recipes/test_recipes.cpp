@@ -23,13 +23,11 @@ struct SmallRun {
 };
 
 // 4096 training images, 1000 test images, batch 256, narrow widths.
-SmallRun trainSmall(const std::string& name, double epochs, double width = 0.25,
-                    TrainOptions o = {}) {
-    o.widthMultiplier = width;
-    o.batchSize = 256;
-    o.epochs = epochs;
-    o.evaluateEveryEpoch = false;
-    const Recipe recipe = resolveRecipe(findRecipe(name), o);
+SmallRun trainSmall(const std::string& name, double epochs, double width = 0.25) {
+    const Recipe recipe = resolveRecipe(
+        findRecipe(name), {{"width_multiplier", width}, {"batch_size", 256}, {"epochs", epochs}});
+    TrainOptions o;
+    o.analysis.evaluateEveryEpoch = false;
     CifarLoader train = makeTrainLoader(recipe, test::cifar().train.head(4096), Device{});
     CifarLoader test = makeTestLoader(test::cifar().test.head(1000), Device{});
     TrainResult result = airbench::train(recipe, train, &test, o);
@@ -60,8 +58,8 @@ private Q_SLOTS:
         }
         QVERIFY(message.contains("airbench99") && message.contains("airbench96_faster"));
         for (const Recipe& r : recipes()) {
-            QVERIFY(r.train && r.plan && !r.description.empty() && r.reference.accuracy > 0.9);
-            // Analytic FLOPs within 10% of the seed's figures (RECIPES.md §7).
+            QVERIFY(!r.description.empty() && r.reference.accuracy > 0.9);
+            // Analytic FLOPs within 10% of the seed's figures (docs/recipes.md).
             const double pflop = planRun(r, 50000, 10000).totalFlops() / 1e15;
             QVERIFY2(std::abs(pflop - r.reference.pflop) / r.reference.pflop < 0.10,
                      qPrintable(QString("%1: %2").arg(r.name.c_str()).arg(pflop)));
@@ -72,23 +70,38 @@ private Q_SLOTS:
         const Recipe& muon = findRecipe("airbench94_muon");
         QCOMPARE(planRun(muon, 50000, 10000).totalSteps, int64_t(200));  // 8 x 25
         QCOMPARE(muon.hyp.batchSize, 2000);
-        QVERIFY(!muon.hyp.lookahead);
-        QCOMPARE(muon.network.head, HeadKind::UnitStdOverWidth);
+        QCOMPARE(muon.head, HeadKind::UnitStdOverWidth);
+        QCOMPARE(muon.optimizer, OptimizerKind::Muon);
+        // The script's SGD side, in the table.
+        QCOMPARE(muon.hyp.whiteningBiasLr, 0.053);
+        QCOMPARE(muon.hyp.batchNormBiasLr, 0.053);
+        QCOMPARE(muon.hyp.headLr, 0.67);
+        QCOMPARE(muon.hyp.sgdMomentum, 0.85);
+        const Recipe& r94 = findRecipe("airbench94");
+        QCOMPARE(r94.hyp.batchNormMomentum, 0.6);  // the reference's convention
         const Recipe& r95 = findRecipe("airbench95");
-        QCOMPARE(r95.network.widths, (std::array<int, 3>{128, 384, 384}));
-        QCOMPARE(r95.hyp.augmentation.translate, 2);
-        QCOMPARE(r95.hyp.augmentation.cutout, 0);
+        QCOMPARE(networkOf(r95).widths, (std::array<int, 3>{128, 384, 384}));
+        QCOMPARE(r95.hyp.translate, 2);
+        QCOMPARE(r95.hyp.cutout, 0);
         const Recipe& r96 = findRecipe("airbench96");
-        QCOMPARE(r96.network.block, BlockKind::ResidualThreeConv);
-        QCOMPARE(r96.network.batchNormMomentum, 0.1);
-        QCOMPARE(r96.hyp.augmentation.translate, 4);
-        QCOMPARE(r96.hyp.augmentation.cutout, 12);
-        QCOMPARE(r96.hyp.schedule, LrSchedule::WarmupThenZero);
+        QCOMPARE(r96.block, BlockKind::ResidualThreeConv);
+        QCOMPARE(r96.hyp.batchNormMomentum, 0.9);  // PyTorch's default 0.1
+        QCOMPARE(r96.hyp.translate, 4);
+        QCOMPARE(r96.hyp.cutout, 12);
+        QCOMPARE(r96.schedule, LrSchedule::WarmupThenZero);
         const Recipe& fast = findRecipe("airbench96_faster");
         QCOMPARE(planRun(fast, 50000, 10000).totalSteps, int64_t(2160));
         QCOMPARE(planRun(fast, 50000, 10000).examplesSeen, int64_t(2160 * 512));
         QVERIFY(fast.hyp.whiteningBiasEpochs < 0);  // the original's quirk, kept by default
-        QCOMPARE(builtin::proxyNetwork(1.0).widths, (std::array<int, 3>{32, 64, 64}));
+        QCOMPARE(builtin::proxyNetwork(fast).widths, (std::array<int, 3>{32, 64, 64}));
+        QCOMPARE(builtin::proxyNetwork(fast).batchNormMomentum, 0.9);
+        QCOMPARE(fast.hyp.proxyUpdateEvery, 4);
+        // The proxy widths follow the width multiplier, like the main network's.
+        const Recipe narrow = resolveRecipe(fast, {{"width_multiplier", 0.5}});
+        QCOMPARE(builtin::proxyNetwork(narrow).widths, (std::array<int, 3>{16, 32, 32}));
+        // A kept fraction changes the plan.
+        const Recipe quarter = resolveRecipe(fast, {{"proxy_keep_fraction", 0.25}});
+        QCOMPARE(planRun(quarter, 50000, 10000).examplesSeen, int64_t(2160 * 256));
     }
 
     void hardestExamplesAreTheTopHalf() {

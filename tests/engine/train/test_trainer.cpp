@@ -9,6 +9,7 @@
 
 #include <airbench/error.h>
 #include <airbench/inference.h>
+#include <airbench/knobs.h>
 #include <airbench/train.h>
 
 #include "support/test_data.h"
@@ -21,13 +22,19 @@ using namespace airbench;
 
 namespace {
 
-// Small and fast: 1/4 widths, batches of 256.
-TrainOptions smallOptions(double epochs, uint64_t seed = 0) {
+// Small and fast: 1/4 widths, batches of 256, `epochs` epochs; `more` overrides further.
+Recipe smallRecipe(const char* name, double epochs, const KnobValues& more = {}) {
+    KnobValues overrides = {{"width_multiplier", 0.25}, {"batch_size", 256}, {"epochs", epochs}};
+    for (const auto& [key, value] : more) {
+        overrides[key] = value;
+    }
+    return resolveRecipe(findRecipe(name), overrides);
+}
+
+TrainOptions seeded(uint64_t seed, bool evaluateEveryEpoch = true) {
     TrainOptions o;
-    o.widthMultiplier = 0.25;
-    o.batchSize = 256;
-    o.epochs = epochs;
-    o.seed = seed;
+    o.mechanics.seed = seed;
+    o.analysis.evaluateEveryEpoch = evaluateEveryEpoch;
     return o;
 }
 
@@ -36,9 +43,8 @@ struct Loaders {
     CifarLoader test;
 };
 
-Loaders cifarLoaders(const Recipe& recipe, int64_t trainN, int64_t testN, const TrainOptions& o) {
-    const Recipe r = resolveRecipe(recipe, o);
-    return {makeTrainLoader(r, test::cifar().train.head(trainN), Device{}),
+Loaders cifarLoaders(const Recipe& recipe, int64_t trainN, int64_t testN) {
+    return {makeTrainLoader(recipe, test::cifar().train.head(trainN), Device{}),
             makeTestLoader(test::cifar().test.head(testN), Device{})};
 }
 
@@ -101,17 +107,14 @@ private Q_SLOTS:
     void trainsExactlyTheTensorsThatShould() {
         AIRBENCH_REQUIRE_CIFAR();
         // Lookahead off: its blends would move frozen tensors towards their pre-whitening copy.
-        Recipe recipe = findRecipe("airbench94");
-        recipe.hyp.lookahead = false;
-        TrainOptions o = smallOptions(3, 9);
-        o.whiteningBiasEpochs = 1;
-        o.evaluateEveryEpoch = false;
-        Loaders data = cifarLoaders(recipe, 1024, 0, o);
+        const Recipe recipe =
+            smallRecipe("airbench94", 3, {{"lookahead", 0}, {"whitening_bias_epochs", 1}});
+        const TrainOptions o = seeded(9, false);
+        Loaders data = cifarLoaders(recipe, 1024, 0);
         std::vector<Snapshot> epochs;
         setEpochHookForTesting([&](int, AirbenchNetImpl& net) { epochs.push_back(snapshot(net)); });
-        const Recipe resolved = resolveRecipe(recipe, o);
         at::Generator gen = makeGenerator(Device{}, deriveSeed(9, RandomStream::NetworkInit));
-        Model initial = makeModel(resolved.name, resolved.network, Device{}, 9, gen);
+        Model initial = makeModel(recipe.name, networkOf(recipe), Device{}, 9, gen);
         const Snapshot start = snapshot(*initial.impl().net);
         train(recipe, data.train, nullptr, o);
         QCOMPARE(epochs.size(), size_t(3));
@@ -135,12 +138,10 @@ private Q_SLOTS:
 
     void sameSeedSameLogits() {
         AIRBENCH_REQUIRE_CIFAR();
-        const Recipe& recipe = findRecipe("airbench94");
+        const Recipe recipe = smallRecipe("airbench94", 2);
         auto run = [&](uint64_t seed) {
-            TrainOptions o = smallOptions(2, seed);
-            o.evaluateEveryEpoch = false;
-            Loaders data = cifarLoaders(recipe, 1024, 500, o);
-            TrainResult r = train(recipe, data.train, &data.test, o);
+            Loaders data = cifarLoaders(recipe, 1024, 500);
+            TrainResult r = train(recipe, data.train, &data.test, seeded(seed, false));
             return std::make_pair(infer(r.model, data.test, 0), r.history.stepLosses);
         };
         const auto a = run(3), b = run(3), c = run(4);
@@ -154,12 +155,11 @@ private Q_SLOTS:
     void compiledModeOnCpuRunsEagerlyWithANote() {
         AIRBENCH_REQUIRE_CIFAR();
         for (const char* name : {"airbench94", "airbench94_muon", "airbench96_faster"}) {
-            const Recipe& recipe = findRecipe(name);
+            const Recipe recipe = smallRecipe(name, 1);
             auto run = [&](bool compiled) {
-                TrainOptions o = smallOptions(1, 5);
-                o.evaluateEveryEpoch = false;
-                o.compiled = compiled;
-                Loaders data = cifarLoaders(recipe, 512, 0, o);
+                TrainOptions o = seeded(5, false);
+                o.mechanics.compiled = compiled;
+                Loaders data = cifarLoaders(recipe, 512, 0);
                 return train(recipe, data.train, nullptr, o).history;
             };
             const RunHistory eager = run(false), compiled = run(true);
@@ -183,13 +183,12 @@ private Q_SLOTS:
     void fusedKernelsOnCpuRunTheUsualOperationsWithANote() {
         AIRBENCH_REQUIRE_CIFAR();
         for (const char* name : {"airbench94", "airbench96_faster"}) {
-            const Recipe& recipe = findRecipe(name);
+            const Recipe recipe = smallRecipe(name, 1);
             auto run = [&](bool fused) {
-                TrainOptions o = smallOptions(1, 5);
-                o.evaluateEveryEpoch = false;
-                o.fusedNormActivation = fused;
-                o.compactPooling = fused;
-                Loaders data = cifarLoaders(recipe, 512, 0, o);
+                TrainOptions o = seeded(5, false);
+                o.mechanics.fusedNormActivation = fused;
+                o.mechanics.compactPooling = fused;
+                Loaders data = cifarLoaders(recipe, 512, 0);
                 return train(recipe, data.train, nullptr, o).history;
             };
             const RunHistory separate = run(false), fused = run(true);
@@ -209,11 +208,10 @@ private Q_SLOTS:
 
     void observerSeesEveryStepAndEpoch() {
         AIRBENCH_REQUIRE_CIFAR();
-        const Recipe& recipe = findRecipe("airbench94");
-        TrainOptions o = smallOptions(2.5, 1);
-        Loaders data = cifarLoaders(recipe, 1024, 300, o);
+        const Recipe recipe = smallRecipe("airbench94", 2.5);
+        Loaders data = cifarLoaders(recipe, 1024, 300);
         Recorder rec;
-        TrainResult r = train(recipe, data.train, &data.test, o, &rec);
+        TrainResult r = train(recipe, data.train, &data.test, seeded(1), &rec);
         QVERIFY(rec.finished);
         QCOMPARE(rec.plan.totalSteps, int64_t(10));  // ceil(4 batches x 2.5)
         QCOMPARE(rec.plan.epochs, 3);
@@ -233,12 +231,11 @@ private Q_SLOTS:
 
     void stopReturnsWithinOneStep() {
         AIRBENCH_REQUIRE_CIFAR();
-        const Recipe& recipe = findRecipe("airbench94");
-        TrainOptions o = smallOptions(3, 2);
-        Loaders data = cifarLoaders(recipe, 2048, 300, o);  // 8 steps per epoch
+        const Recipe recipe = smallRecipe("airbench94", 3);
+        Loaders data = cifarLoaders(recipe, 2048, 300);  // 8 steps per epoch
         Recorder rec;
         rec.stopAfter = 3;
-        TrainResult r = train(recipe, data.train, &data.test, o, &rec);
+        TrainResult r = train(recipe, data.train, &data.test, seeded(2), &rec);
         QVERIFY(r.history.summary.cancelled);
         QCOMPARE(r.history.summary.steps, int64_t(3));
         QCOMPARE(r.history.stepLosses.size(), size_t(3));
@@ -247,50 +244,57 @@ private Q_SLOTS:
         QVERIFY(r.model.valid());
         QCOMPARE(infer(r.model, data.test).rows, int64_t(300));  // the network is usable
         // The loader is reusable afterwards: a fresh run on it completes.
-        TrainResult again = train(recipe, data.train, &data.test, smallOptions(1, 2));
+        TrainResult again = train(smallRecipe("airbench94", 1), data.train, &data.test, seeded(2));
         QVERIFY(!again.history.summary.cancelled);
     }
 
     void divergenceIsReportedNotSwallowed() {
         AIRBENCH_REQUIRE_CIFAR();
-        const Recipe& recipe = findRecipe("airbench94");
-        TrainOptions o = smallOptions(2, 0);
-        o.learningRate = 1e20;  // overflows fp32 within a few steps
-        Loaders data = cifarLoaders(recipe, 1024, 100, o);
+        const Recipe recipe =
+            smallRecipe("airbench94", 2, {{"learning_rate", 1e20}});  // overflows fp32 soon
+        Loaders data = cifarLoaders(recipe, 1024, 100);
         QString message;
         try {
-            train(recipe, data.train, &data.test, o);
+            train(recipe, data.train, &data.test, seeded(0));
         } catch (const DivergedError& e) {
             message = e.what();
         }
         QVERIFY2(message.contains("diverged") && message.contains("step"), qPrintable(message));
     }
 
-    void optionsAreValidated() {
+    void overridesAreValidated() {
         const Recipe& recipe = findRecipe("airbench94");
-        TrainOptions o;
-        o.labelSmoothing = 1.5;
-        QVERIFY_THROWS_EXCEPTION(Error, resolveRecipe(recipe, o));
-        o = {};
-        o.ttaLevel = 3;
-        QVERIFY_THROWS_EXCEPTION(Error, resolveRecipe(recipe, o));
-        o = {};
-        o.widthMultiplier = 0.5;
-        const Recipe once = resolveRecipe(recipe, o);
-        QCOMPARE(once.network.widths[1], 128);
-        QCOMPARE(resolveRecipe(once, o).network.widths[1], 128);  // resolving twice: no-op
+        auto refusal = [&](const KnobValues& overrides) {
+            try {
+                resolveRecipe(recipe, overrides);
+            } catch (const Error& e) {
+                return QString(e.what());
+            }
+            return QString();
+        };
+        QVERIFY(refusal({{"label_smoothing", 1.5}}).contains("label_smoothing"));
+        QVERIFY(refusal({{"tta_level", 3}}).contains("tta_level"));
+        QVERIFY(refusal({{"batch_size", 2.5}}).contains("integer"));
+        QVERIFY(refusal({{"head_lr", 0.5}}).contains("airbench94 has no 'head_lr'"));
+        QVERIFY(refusal({{"seed", 3}}).contains("run setting"));
+        QVERIFY(refusal({{"no_such_knob", 3}}).contains("unknown setting"));
+        // Widths follow the multiplier, however often a recipe is resolved.
+        const Recipe once = resolveRecipe(recipe, {{"width_multiplier", 0.5}});
+        QCOMPARE(networkOf(once).widths[1], 128);
+        QCOMPARE(networkOf(resolveRecipe(once, {{"width_multiplier", 0.5}})).widths[1], 128);
+        // train() refuses a table that was edited out of range by hand.
+        Recipe edited = recipe;
+        edited.hyp.epochs = -1;
+        Loaders data = cifarLoaders(recipe, 256, 0);
+        QVERIFY_THROWS_EXCEPTION(Error, train(edited, data.train, nullptr, seeded(0)));
     }
 
     void fashionMnistReachesItsFloor() {
         AIRBENCH_REQUIRE_FASHION();
-        const Recipe& recipe = findRecipe("airbench94");
-        TrainOptions o = smallOptions(3, 0);
-        o.batchSize = 512;
-        o.evaluateEveryEpoch = false;
-        const Recipe r = resolveRecipe(recipe, o);
-        CifarLoader train = makeTrainLoader(r, test::fashion().train.head(8192), Device{});
+        const Recipe recipe = smallRecipe("airbench94", 3, {{"batch_size", 512}});
+        CifarLoader train = makeTrainLoader(recipe, test::fashion().train.head(8192), Device{});
         CifarLoader test = makeTestLoader(test::fashion().test.head(2000), Device{});
-        TrainResult result = airbench::train(recipe, train, &test, o);
+        TrainResult result = airbench::train(recipe, train, &test, seeded(0, false));
         const double acc = result.history.summary.ttaValAccuracy;
         // Measured 0.8500 (deterministic on one thread); the floor leaves 3 points.
         qInfo("Fashion-MNIST 8192 train, width 0.25, 3 epochs: TTA accuracy %.4f", acc);
@@ -299,12 +303,9 @@ private Q_SLOTS:
 
     void cifarReachesItsFloor() {
         AIRBENCH_REQUIRE_CIFAR();
-        const Recipe& recipe = findRecipe("airbench94");
-        TrainOptions o = smallOptions(5, 0);
-        o.batchSize = 512;
-        o.evaluateEveryEpoch = false;
-        Loaders data = cifarLoaders(recipe, 10000, 2000, o);
-        TrainResult result = train(recipe, data.train, &data.test, o);
+        const Recipe recipe = smallRecipe("airbench94", 5, {{"batch_size", 512}});
+        Loaders data = cifarLoaders(recipe, 10000, 2000);
+        TrainResult result = train(recipe, data.train, &data.test, seeded(0, false));
         const double acc = result.history.summary.ttaValAccuracy;
         // Measured 0.6830 (deterministic on one thread); the floor leaves 4 points.
         qInfo("CIFAR-10 10000 train, width 0.25, 5 epochs: TTA accuracy %.4f", acc);

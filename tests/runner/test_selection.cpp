@@ -24,20 +24,23 @@ private Q_SLOTS:
 
     void runsBothArmsWithTheSameBudget() {
         AIRBENCH_REQUIRE_CIFAR();
-        const Dataset data = takeSubsets(test::cifar(), 2048, 500);
+        RunRequest request;
+        request.config.overrides = {
+            {"width_multiplier", 0.125}, {"batch_size", 256}, {"epochs", 2}};
+        request.config.run.threads = 1;
+        request.config.data.trainSubset = 2048;
+        request.config.data.testSubset = 500;
+        request.dataset = test::cifarShared();
         SelectionOptions o;
         o.keep = 0.5;
         o.runs = 2;
         o.epochs = 2;
         o.matchClassMix = true;
-        o.train.widthMultiplier = 0.125;
-        o.train.batchSize = 256;
-        o.train.epochs = 2;
         Phases phases;
-        const SelectionResult r =
-            runSelectionExperiment(findRecipe("airbench94"), data, Device{}, o, &phases);
+        Runner runner;
+        const SelectionResult r = runSelectionExperiment(runner, request, o, &phases);
         QCOMPARE(r.keptExamples, int64_t(1024));
-        QCOMPARE(r.selection.datasetHash(), data.hash);
+        QCOMPARE(r.selection.datasetHash(), runner.dataOf(request)->hash);
         QCOMPARE(r.selected.accuracies.size(), size_t(2));
         QCOMPARE(r.random.accuracies.size(), size_t(2));
         QCOMPARE(r.scores.provenance.labelSmoothing, 0.0);  // the scorer trains without smoothing

@@ -5,11 +5,11 @@
 // subsets of the same size (optionally the same class mix), same recipe and budget.
 // The seed's figures (CIFAR-10, 16 epochs): random ~93%, low-confidence ~94%.
 
-#include <airbench/dataset.h>
 #include <airbench/mask.h>
+#include <airbench/runner.h>
 #include <airbench/scores.h>
+#include <airbench/scoring.h>
 #include <airbench/stats.h>
-#include <airbench/train.h>
 
 #include <vector>
 
@@ -24,7 +24,6 @@ struct SelectionOptions {
     bool matchClassMix = false;        // random arm: same examples per class as the selection
     double scoringLabelSmoothing = 0;  // the scoring network (the seed: no smoothing)
     int scoringTtaLevel = 0;
-    TrainOptions train;  // width, batch size, seed, ... for every network
     // The seed's selection loaders: random flip every epoch (altflip=False), translate 2.
     bool alternatingFlip = false;
 };
@@ -51,7 +50,11 @@ public:
     virtual void onArmRun(const std::string& phase, int run, double accuracy) {}
 };
 
-SelectionResult runSelectionExperiment(const Recipe& recipe, const Dataset& dataset, Device device,
+// `request` gives the recipe, its overrides (width, batch size, ...), the first seed, the device,
+// the data and where to record; its runs count and mask are the experiment's own. The scoring
+// network trains with request.config.run.seed, the arms' runs with seed + 1, + 2, ...; every
+// network is recorded like any run when the request names a history (tagged "selection").
+SelectionResult runSelectionExperiment(Runner& runner, const RunRequest& request,
                                        const SelectionOptions& options,
                                        SelectionObserver* observer = nullptr);
 
