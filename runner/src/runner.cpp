@@ -252,7 +252,13 @@ RunOutcome Runner::run(const RunRequest& request, RunObserver* observer) {
     }
     facts.device = setup.deviceName;
     facts.warmedUp = config.run.warmsUp(setup.device);
-    setup.configJson = runConfigToJson(config, &facts);
+    // What the runs record names the data as loaded (the folder its files came from, its
+    // format), whoever loaded it: the GUI's runs and the CLI's then read back alike.
+    RunConfig recorded = config;
+    recorded.data.path =
+        data.path.empty() ? data.path : std::filesystem::absolute(data.path).string();
+    recorded.data.format = data.format;
+    setup.configJson = runConfigToJson(recorded, &facts);
     if (observer) {
         observer->onSetup(setup);
     }
@@ -291,7 +297,7 @@ RunOutcome Runner::run(const RunRequest& request, RunObserver* observer) {
         // recorder forwards it to the observer as a note).
         std::optional<history::RunRecorder> recorder;
         if (db) {
-            recorder.emplace(*db, recordOf(setup, config, seed, request.history.tags), observer);
+            recorder.emplace(*db, recordOf(setup, recorded, seed, request.history.tags), observer);
         }
         const int64_t historyId = recorder && recorder->error().empty() ? recorder->runId() : 0;
         if (observer) {

@@ -37,6 +37,5 @@ bool networkKernelsAvailable();
 // the threads it starts (OpenMP keeps the count per thread). 0: $OMP_NUM_THREADS when set, else
 // every core. Returns the count in use.
 int setCpuThreads(int threads);
-int cpuThreads();
 
 }  // namespace airbench

@@ -43,7 +43,6 @@ public:
     CifarLoader& operator=(CifarLoader&&) noexcept;
     ~CifarLoader();
 
-    bool isTrain() const;
     Device device() const;
     // Examples in use (after the mask) and the number of batches per epoch (len(loader)).
     int64_t size() const;
@@ -74,9 +73,6 @@ public:
     // For each example in use, its index in the full set (ascending).
     std::vector<int64_t> activeIndices() const;
     std::vector<int64_t> labels() const;  // labels of the examples in use
-
-    // Replaces the labels of the full set (e.g. random labels for a warm-up run).
-    void setLabels(const std::vector<int64_t>& labels);
 
     struct Impl;
     Impl& impl() { return *impl_; }

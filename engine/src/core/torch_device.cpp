@@ -97,7 +97,7 @@ std::string deviceName(const Device& device) {
 
 std::string describeDevice(const Device& device) {
     if (!device.isCuda()) {
-        const int threads = cpuThreads();
+        const int threads = at::get_num_threads();
         return "CPU (" + std::to_string(threads) + (threads == 1 ? " thread)" : " threads)");
     }
 #ifdef AIRBENCH_WITH_CUDA
@@ -139,10 +139,6 @@ int setCpuThreads(int threads) {
         threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     }
     at::set_num_threads(threads);
-    return at::get_num_threads();
-}
-
-int cpuThreads() {
     return at::get_num_threads();
 }
 

@@ -161,9 +161,6 @@ CifarLoader::CifarLoader(CifarLoader&&) noexcept = default;
 CifarLoader& CifarLoader::operator=(CifarLoader&&) noexcept = default;
 CifarLoader::~CifarLoader() = default;
 
-bool CifarLoader::isTrain() const {
-    return impl_->train;
-}
 Device CifarLoader::device() const {
     return impl_->device;
 }
@@ -247,17 +244,6 @@ std::vector<int64_t> CifarLoader::activeIndices() const {
 std::vector<int64_t> CifarLoader::labels() const {
     auto cpu = impl_->labels.to(at::kCPU).contiguous();
     return {cpu.data_ptr<int64_t>(), cpu.data_ptr<int64_t>() + cpu.numel()};
-}
-
-void CifarLoader::setLabels(const std::vector<int64_t>& labels) {
-    if (static_cast<int64_t>(labels.size()) != fullSize()) {
-        throw Error("got " + std::to_string(labels.size()) + " labels for " +
-                    std::to_string(fullSize()) + " examples");
-    }
-    impl_->fullLabels = at::from_blob(const_cast<int64_t*>(labels.data()), {fullSize()}, at::kLong)
-                            .to(toTorchDevice(impl_->device))
-                            .clone();
-    impl_->applyMask();
 }
 
 CifarLoader makeTrainLoader(const Recipe& recipe, const ImageSet& images, Device device,
