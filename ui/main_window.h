@@ -6,8 +6,8 @@
 // TrainingController, the AnalysisController, the DataJobController and the TrainingSession and
 // keeps the user's choices in QSettings; it computes nothing itself.
 
-#include "analysis_types.h"
-#include "engine_types.h"
+#include "analysis/analysis_types.h"
+#include "common/engine_types.h"
 
 #include <QMainWindow>
 #include <QString>

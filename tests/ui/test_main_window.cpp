@@ -2,19 +2,19 @@
 // live curves with one point per step and per epoch, the summary, errors in the window, closing
 // mid-run, and settings that come back in a new window.
 
-#include "accuracy_plot.h"
-#include "dataset_panel.h"
-#include "error_banner.h"
-#include "format.h"
-#include "hyperparameter_form.h"
-#include "log_pane.h"
-#include "loss_plot.h"
+#include "common/error_banner.h"
+#include "common/format.h"
+#include "common/log_pane.h"
+#include "data/dataset_panel.h"
 #include "main_window.h"
-#include "recipe_picker.h"
-#include "run_table_model.h"
-#include "summary_panel.h"
-#include "training_controller.h"
-#include "training_session.h"
+#include "training/accuracy_plot.h"
+#include "training/hyperparameter_form.h"
+#include "training/loss_plot.h"
+#include "training/recipe_picker.h"
+#include "training/run_table_model.h"
+#include "training/summary_panel.h"
+#include "training/training_controller.h"
+#include "training/training_session.h"
 #include "ui_test_support.h"
 
 #include <airbench/error.h>

@@ -5,17 +5,17 @@
 // runs in the history off (a setting that comes back in a new window); and the Runs tab lists
 // them when the batch ends.
 
-#include "analysis_controller.h"
-#include "dataset_panel.h"
-#include "error_banner.h"
-#include "explorer_panel.h"
-#include "hyperparameter_form.h"
-#include "log_pane.h"
+#include "analysis/analysis_controller.h"
+#include "common/error_banner.h"
+#include "common/log_pane.h"
+#include "data/dataset_panel.h"
+#include "explorer/explorer_panel.h"
 #include "main_window.h"
-#include "run_history_model.h"
-#include "runs_panel.h"
-#include "training_controller.h"
-#include "training_session.h"
+#include "runs/run_history_model.h"
+#include "runs/runs_panel.h"
+#include "training/hyperparameter_form.h"
+#include "training/training_controller.h"
+#include "training/training_session.h"
 #include "ui_test_support.h"
 
 #include <airbench/history.h>

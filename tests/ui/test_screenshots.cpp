@@ -3,13 +3,13 @@
 // as PNGs to $AIRBENCH_SCREENSHOT_DIR or build-gui/screenshots. docs/screenshots/main-*.png are
 // copies of these. Asserts only that the images were written and the runs recorded.
 
-#include "dataset_panel.h"
-#include "hyperparameter_form.h"
+#include "data/dataset_panel.h"
 #include "main_window.h"
-#include "run_history_model.h"
-#include "runs_panel.h"
-#include "training_controller.h"
-#include "training_session.h"
+#include "runs/run_history_model.h"
+#include "runs/runs_panel.h"
+#include "training/hyperparameter_form.h"
+#include "training/training_controller.h"
+#include "training/training_session.h"
 #include "ui_test_support.h"
 
 #include <QComboBox>

@@ -1,9 +1,9 @@
 #include "ui_test_support.h"
 
 #include "application_identity.h"
-#include "dataset_panel.h"
-#include "hyperparameter_form.h"
+#include "data/dataset_panel.h"
 #include "main_window.h"
+#include "training/hyperparameter_form.h"
 
 #include <QComboBox>
 #include <QCoreApplication>

@@ -2,7 +2,7 @@
 // What the GUI tests share: isolated settings, the real data loaded once per process, and a run
 // small enough for two shared cores (2048 train / 512 test images, width 0.125, batch 256, TTA 0).
 
-#include "engine_types.h"
+#include "common/engine_types.h"
 #include "support/test_data.h"
 
 #include <QString>

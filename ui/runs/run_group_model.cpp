@@ -1,0 +1,196 @@
+#include "runs/run_group_model.h"
+
+#include "common/format.h"
+#include "runs/run_history_model.h"
+
+#include <airbench/history.h>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QStringList>
+
+#include <exception>
+
+namespace airbench::ui {
+
+RunGroupModel::RunGroupModel(history::Database* db, QObject* parent)
+    : QAbstractTableModel(parent), db_(db) {
+    reload();
+}
+
+void RunGroupModel::setFilter(const history::RunFilter& filter) {
+    filter_ = filter;
+    reload();
+}
+
+bool RunGroupModel::reload() {
+    std::vector<history::RunGroup> fresh;
+    if (db_) {
+        try {
+            fresh = db_->groups(filter_);
+            error_.clear();
+        } catch (const std::exception& e) {
+            error_ = QString::fromUtf8(e.what());
+            return false;
+        }
+    }
+    std::vector<QString> descriptions;
+    descriptions.reserve(fresh.size());
+    for (const history::RunGroup& g : fresh) {
+        descriptions.push_back(describeConfiguration(g.configKey));
+    }
+    beginResetModel();
+    groups_ = std::move(fresh);
+    descriptions_ = std::move(descriptions);
+    endResetModel();
+    return true;
+}
+
+QString RunGroupModel::describeConfiguration(const std::string& configKey) {
+    const QJsonObject c = QJsonDocument::fromJson(QByteArray::fromStdString(configKey)).object();
+    if (c.isEmpty()) {
+        return QString::fromStdString(configKey);
+    }
+    const QLocale locale;
+    QStringList parts;
+    auto add = [&](const char* key, const QString& label) {
+        const QJsonValue v = c.value(QLatin1String(key));
+        if (v.isDouble()) {
+            parts << label.arg(v.toDouble());
+        }
+    };
+    add("epochs", tr("epochs %1"));
+    add("width_multiplier", tr("width %1"));
+    add("batch_size", tr("batch %1"));
+    add("learning_rate", tr("lr %1"));
+    add("label_smoothing", tr("smoothing %1"));
+    add("tta_level", tr("TTA %1"));
+    const QJsonObject data = c.value(QLatin1String("dataset")).toObject();
+    if (!data.isEmpty()) {
+        const QString name = data.value(QLatin1String("name")).toString();
+        const QJsonValue train = data.value(QLatin1String("train_examples"));
+        const QJsonValue test = data.value(QLatin1String("test_examples"));
+        // Counts only where they were recorded: "(0 / 0)" would read as an empty dataset.
+        parts << (train.isDouble() && test.isDouble()
+                      ? tr("%1 (%2 / %3)")
+                            .arg(name, locale.toString(train.toInteger()),
+                                 locale.toString(test.toInteger()))
+                      : name);
+    }
+    const QJsonObject mask = c.value(QLatin1String("mask")).toObject();
+    if (!mask.isEmpty()) {
+        parts << tr("mask %1").arg(mask.value(QLatin1String("name")).toString());
+    }
+    const QString device = c.value(QLatin1String("device")).toString();
+    if (!device.isEmpty()) {
+        parts << device;
+    }
+    return parts.join(QStringLiteral(" · "));
+}
+
+int RunGroupModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(groups_.size());
+}
+
+int RunGroupModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RunGroupModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= rowCount()) {
+        return {};
+    }
+    const history::RunGroup& g = groups_[static_cast<size_t>(index.row())];
+    const Summary& acc = g.ttaAccuracy;
+    const bool measured = acc.count > 0;
+    if (role == Qt::ToolTipRole) {
+        if (index.column() == ConfigurationColumn) {
+            return QString::fromUtf8(QJsonDocument::fromJson(QByteArray::fromStdString(g.configKey))
+                                         .toJson(QJsonDocument::Indented));
+        }
+        if (index.column() == Ci95Column) {
+            return tr("Half-width of the 95% confidence interval of the mean (Student's t)");
+        }
+        return {};
+    }
+    if (role == Qt::TextAlignmentRole) {
+        return index.column() == RecipeColumn || index.column() == ConfigurationColumn ||
+                       index.column() == LastRunColumn
+                   ? QVariant()
+                   : QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    }
+    if (role == SortRole) {
+        switch (index.column()) {
+            case RunsColumn:
+                return static_cast<int>(g.runIds.size());
+            case FinishedColumn:
+                return g.finished;
+            case MeanColumn:
+                return measured ? acc.mean : -1.0;
+            case StdColumn:
+                return measured ? acc.stddev : -1.0;
+            case Ci95Column:
+                return measured ? acc.ci95 : -1.0;
+            case TimeColumn:
+                return g.seconds.count > 0 ? g.seconds.mean : -1.0;
+            case LastRunColumn:
+                return QString::fromStdString(g.lastStartedAt);
+            default:
+                return data(index, Qt::DisplayRole);
+        }
+    }
+    if (role != Qt::DisplayRole) {
+        return {};
+    }
+    switch (index.column()) {
+        case RecipeColumn:
+            return QString::fromStdString(g.recipe);
+        case ConfigurationColumn:
+            return descriptions_[static_cast<size_t>(index.row())];
+        case RunsColumn:
+            return static_cast<int>(g.runIds.size());
+        case FinishedColumn:
+            return g.finished;
+        case MeanColumn:
+            return measured ? formatPercent(acc.mean) : QString();
+        case StdColumn:
+            return measured ? QStringLiteral("± %1").arg(formatPercent(acc.stddev)) : QString();
+        case Ci95Column:
+            return measured ? QStringLiteral("± %1").arg(formatPercent(acc.ci95)) : QString();
+        case TimeColumn:
+            return g.seconds.count > 0 ? formatSeconds(g.seconds.mean) : QString();
+        case LastRunColumn:
+            return RunHistoryModel::localTime(g.lastStartedAt);
+    }
+    return {};
+}
+
+QVariant RunGroupModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+        return {};
+    }
+    switch (section) {
+        case RecipeColumn:
+            return tr("Recipe");
+        case ConfigurationColumn:
+            return tr("Configuration");
+        case RunsColumn:
+            return tr("Runs");
+        case FinishedColumn:
+            return tr("Finished");
+        case MeanColumn:
+            return tr("TTA acc. mean");
+        case StdColumn:
+            return tr("Std");
+        case Ci95Column:
+            return tr("95% CI");
+        case TimeColumn:
+            return tr("Mean time");
+        case LastRunColumn:
+            return tr("Last run");
+    }
+    return {};
+}
+
+}  // namespace airbench::ui
