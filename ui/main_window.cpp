@@ -14,7 +14,7 @@
 #include "runs/runs_panel.h"
 #include "selection/selection_panel.h"
 #include "training/accuracy_plot.h"
-#include "training/hyperparameter_form.h"
+#include "training/run_config_form.h"
 #include "training/loss_plot.h"
 #include "training/recipe_picker.h"
 #include "training/run_settings.h"
@@ -54,31 +54,6 @@
 
 namespace airbench::ui {
 namespace {
-
-// The overrides in the order of the form, for the log: "epochs=2, width=0.125".
-QString describeOverrides(const RunSettings& s) {
-    const TrainOptions& o = s.options;
-    QStringList parts;
-    if (o.epochs)
-        parts << QStringLiteral("epochs=%1").arg(*o.epochs);
-    if (o.batchSize)
-        parts << QStringLiteral("batch_size=%1").arg(*o.batchSize);
-    if (o.learningRate)
-        parts << QStringLiteral("lr=%1").arg(*o.learningRate);
-    if (o.weightDecay)
-        parts << QStringLiteral("weight_decay=%1").arg(*o.weightDecay);
-    if (o.labelSmoothing)
-        parts << QStringLiteral("label_smoothing=%1").arg(*o.labelSmoothing);
-    if (o.ttaLevel)
-        parts << QStringLiteral("tta=%1").arg(*o.ttaLevel);
-    if (o.widthMultiplier != 1.0)
-        parts << QStringLiteral("width=%1").arg(o.widthMultiplier);
-    if (o.compiled)
-        parts << QStringLiteral("compiled");
-    if (o.fusedNormActivation || o.compactPooling)
-        parts << QStringLiteral("fused kernels");
-    return parts.isEmpty() ? QObject::tr("the recipe's table") : parts.join(QStringLiteral(", "));
-}
 
 }  // namespace
 
@@ -145,9 +120,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
     });
 
     // Analysis: scores, the test set's predictions, the selection experiment.
-    const auto settings = [this] { return form_->settings(); };
-    explorer_->setRunSettingsProvider(settings);
-    selection_->setRunSettingsProvider(settings);
+    const auto config = [this] { return currentConfig(); };
+    explorer_->setRunConfigProvider(config);
+    selection_->setRunConfigProvider(config);
     connect(explorer_, &ExplorerPanel::trainOnMaskRequested, this,
             &MainWindow::startTrainingOnMask);
     connect(explorer_, &ExplorerPanel::errorOccurred, this, &MainWindow::showError);
@@ -178,7 +153,10 @@ MainWindow::~MainWindow() {
 void MainWindow::createLayout() {
     dataset_ = new DatasetPanel;
     recipes_ = new RecipePicker;
-    form_ = new HyperparameterForm;
+    form_ = new RunConfigForm;
+    connect(form_, &RunConfigForm::overridesKept, this, [this](const QString& kept) {
+        statusBar()->showMessage(tr("Kept your overrides: %1").arg(kept), 8000);
+    });
     trainButton_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Train"));
     trainButton_->setToolTip(tr("Start training (Ctrl+Return)"));
     stopButton_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop"));
@@ -304,7 +282,9 @@ void MainWindow::createActions() {
     connect(recordRunsAction_, &QAction::toggled, this, [this](bool on) {
         QSettings().setValue(QStringLiteral("history/record"), on);
         keepNetworksAction_->setEnabled(on);  // a kept network is found through its record
+        analysis_->setHistoryPath(on ? historyPath_ : QString());
     });
+    analysis_->setHistoryPath(historyPath_);
     keepNetworksAction_ = file->addAction(tr("&Keep trained networks"));
     keepNetworksAction_->setCheckable(true);
     keepNetworksAction_->setToolTip(
@@ -336,7 +316,7 @@ void MainWindow::createActions() {
         {QKeySequence(Qt::Key_Escape), QKeySequence(Qt::CTRL | Qt::Key_Period)});
     training->addSeparator();
     resetFormAction_ = training->addAction(tr("&Reset to recipe defaults"), form_,
-                                           &HyperparameterForm::resetToRecipeDefaults);
+                                           &RunConfigForm::resetToRecipeDefaults);
     clearAction_ =
         training->addAction(tr("&Clear the session's runs"), this, &MainWindow::clearSession);
 
@@ -366,25 +346,17 @@ void MainWindow::readSettings(const MainWindowOptions& options) {
         s->restoreState(settings.value(QStringLiteral("window/") + s->objectName()).toByteArray());
     }
 
-    // Recipe: --recipe, else the last one, else the registry's first. The saved overrides belong
-    // to the saved recipe only; the run fields (width, seed, runs, device) carry over.
-    RunSettings run = loadRunSettings(settings);
-    const QString saved = QString::fromStdString(run.recipe);
-    const QString wanted = options.recipe.isEmpty() ? saved : options.recipe;
+    // Recipe: --recipe, else the last one, else the registry's first. The saved overrides that
+    // are knobs of the recipe shown carry over (the form keeps them), the run settings too.
+    const RunConfig run = loadRunConfig(settings);
+    form_->setConfig(run);
+    const QString wanted = options.recipe;
     if (!wanted.isEmpty() && !recipes_->setCurrentRecipe(wanted)) {
         showError(tr("Unknown recipe '%1'; showing %2.").arg(wanted, recipes_->currentRecipe()));
     }
-    if (recipes_->currentRecipe() != saved) {
-        const TrainOptions keep = run.options;
-        run.options = TrainOptions{};
-        run.options.widthMultiplier = keep.widthMultiplier;
-        run.options.seed = keep.seed;
-        run.options.compiled = keep.compiled;
-        run.options.fusedNormActivation = keep.fusedNormActivation;
-        run.options.compactPooling = keep.compactPooling;
+    if (wanted.isEmpty()) {
+        recipes_->setCurrentRecipe(QString::fromStdString(run.recipe));
     }
-    run.recipe = recipes_->currentRecipe().toStdString();
-    form_->applySettings(run);
 
     dataset_->setSubsets(settings.value(QStringLiteral("dataset/trainSubset"), -1).toLongLong(),
                          settings.value(QStringLiteral("dataset/testSubset"), -1).toLongLong());
@@ -436,7 +408,7 @@ void MainWindow::writeSettings() const {
                       static_cast<qlonglong>(dataset_->trainSubset()));
     settings.setValue(QStringLiteral("dataset/testSubset"),
                       static_cast<qlonglong>(dataset_->testSubset()));
-    saveRunSettings(settings, form_->settings());
+    saveRunConfig(settings, currentConfig());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -538,9 +510,7 @@ void MainWindow::startTrainingWith(const MaskPtr& mask) {
     }
     TrainRequest request;
     request.dataset = dataset_->dataset();
-    request.trainSubset = dataset_->trainSubset();
-    request.testSubset = dataset_->testSubset();
-    request.settings = form_->settings();
+    request.config = currentConfig();
     request.mask = mask;
     if (recordRunsAction_->isChecked()) {
         request.historyPath = historyPath_;
@@ -548,11 +518,11 @@ void MainWindow::startTrainingWith(const MaskPtr& mask) {
             request.networksDir = networksFolder();
         }
     }
-    writeSettings();                      // the configuration of the last run survives a crash
-    updateDataContext();                  // masks and scores refer to the examples this run uses
-    request.datasetHash = context_.hash;  // hashed there once; the worker need not again
+    writeSettings();      // the configuration of the last run survives a crash
+    updateDataContext();  // masks and scores refer to the examples this run uses
 
     const Dataset& data = *request.dataset;
+    const RunConfig& config = request.config;
     const QLocale locale;
     auto used = [&](int64_t subset, int64_t all) {
         return locale.toString(static_cast<qlonglong>(usedCount(subset, all)));
@@ -560,14 +530,16 @@ void MainWindow::startTrainingWith(const MaskPtr& mask) {
     if (!log_->document()->isEmpty()) {
         log_->appendLine(QString());
     }
+    const std::string overrides = describeOverrides(config.overrides);
     log_->appendLine(tr("%1, %2: %3")
-                         .arg(QString::fromStdString(request.settings.recipe),
-                              formatCount(request.settings.runs, tr("run"), tr("runs")),
-                              describeOverrides(request.settings)));
+                         .arg(QString::fromStdString(config.recipe),
+                              formatCount(config.run.runs, tr("run"), tr("runs")),
+                              overrides.empty() ? tr("the recipe's table")
+                                                : QString::fromStdString(overrides)));
     log_->appendLine(tr("data: %1, %2 train / %3 test images")
                          .arg(QString::fromStdString(data.name),
-                              used(request.trainSubset, data.train.size()),
-                              used(request.testSubset, data.test.size())));
+                              used(config.data.trainSubset, data.train.size()),
+                              used(config.data.testSubset, data.test.size())));
     if (mask) {
         log_->appendLine(tr("mask: %1, %2 of %3 training images")
                              .arg(QString::fromStdString(mask->name()),
@@ -747,6 +719,17 @@ void MainWindow::onDataJobSucceeded(const QString& folder) {
     dataset_->loadFolder(folder);
 }
 
+RunConfig MainWindow::currentConfig() const {
+    RunConfig config = form_->config();
+    config.data.trainSubset = dataset_->trainSubset();
+    config.data.testSubset = dataset_->testSubset();
+    if (const DatasetPtr& data = dataset_->dataset()) {
+        config.data.path = data->path;
+        config.data.format = data->format;
+    }
+    return config;
+}
+
 QString MainWindow::networksFolder() const {
     return QFileInfo(historyPath_).absoluteDir().filePath(QStringLiteral("networks"));
 }
@@ -759,7 +742,7 @@ bool MainWindow::openNetwork(qint64 historyId, const QString& path) {
     }
     auto model = std::make_shared<TrainedModel>();
     try {
-        model->model = Model::load(path.toStdString(), resolveDevice(form_->settings().device));
+        model->model = Model::load(path.toStdString(), resolveDevice(currentConfig().run.device));
     } catch (const std::exception& e) {
         showError(tr("Could not open the network of run #%1: %2").arg(historyId).arg(e.what()));
         return false;

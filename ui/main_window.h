@@ -9,6 +9,8 @@
 #include "analysis/analysis_types.h"
 #include "common/engine_types.h"
 
+#include <airbench/run_config.h>
+
 #include <QMainWindow>
 #include <QString>
 
@@ -29,7 +31,7 @@ class DatasetPanel;
 class DatasetPreviewPanel;
 class ErrorBanner;
 class ExplorerPanel;
-class HyperparameterForm;
+class RunConfigForm;
 class LogPane;
 class LossPlot;
 class RecipePicker;
@@ -58,7 +60,7 @@ public:
 
     DatasetPanel* datasetPanel() const { return dataset_; }
     RecipePicker* recipePicker() const { return recipes_; }
-    HyperparameterForm* hyperparameterForm() const { return form_; }
+    RunConfigForm* runConfigForm() const { return form_; }
     TrainingController* controller() const { return controller_; }
     AnalysisController* analysis() const { return analysis_; }
     ExplorerPanel* explorer() const { return explorer_; }
@@ -88,6 +90,8 @@ public:
     // 8 MB per airbench94 run). Kept networks go to networksFolder(), beside the history.
     QAction* keepNetworksAction() const { return keepNetworksAction_; }
     QString networksFolder() const;
+    // The form's recipe, overrides and run settings with the dataset panel's data and subsets.
+    RunConfig currentConfig() const;
 
 public slots:
     void startTraining();
@@ -144,7 +148,7 @@ private:
 
     DatasetPanel* dataset_;
     RecipePicker* recipes_;
-    HyperparameterForm* form_;
+    RunConfigForm* form_;
     ErrorBanner* banner_;
     QProgressBar* progress_;
     LossPlot* lossPlot_;

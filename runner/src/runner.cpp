@@ -238,6 +238,12 @@ RunOutcome Runner::run(const RunRequest& request, RunObserver* observer) {
     } else {
         train.clearMask();
     }
+    // Refused here, before anything is recorded: no run started.
+    if (train.size() < train.batchSize()) {
+        throw Error("the training set holds " + std::to_string(train.size()) +
+                    " examples, fewer than one batch of " + std::to_string(train.batchSize()) +
+                    ": lower the batch size or use more examples");
+    }
     setup.plan = planForLoader(setup.recipe, train, request.evaluate ? test.size() : 0);
 
     RunFacts& facts = setup.facts;

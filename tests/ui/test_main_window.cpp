@@ -8,7 +8,7 @@
 #include "data/dataset_panel.h"
 #include "main_window.h"
 #include "training/accuracy_plot.h"
-#include "training/hyperparameter_form.h"
+#include "training/run_config_form.h"
 #include "training/loss_plot.h"
 #include "training/recipe_picker.h"
 #include "training/run_table_model.h"
@@ -87,7 +87,7 @@ private slots:
         QVERIFY(w->controller()->isRunning());
         QVERIFY(!w->trainButton()->isEnabled());
         QVERIFY(w->stopButton()->isEnabled());
-        QVERIFY(!w->hyperparameterForm()->epochsBox()->isEnabled());
+        QVERIFY(!w->runConfigForm()->editor("epochs")->isEnabled());
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
         QVERIFY2(w->errorBanner()->isHidden(), qPrintable(w->errorBanner()->text()));
         QCOMPARE(runFinished.count(), 1);
@@ -156,7 +156,7 @@ private slots:
         QVERIFY(w->errorBanner()->isHidden());
 
         // The window still works: a second Train runs to the end, in its own colour.
-        w->hyperparameterForm()->epochsBox()->setValue(1);
+        test::setKnob(*w->runConfigForm(), "epochs", 1);
         QTest::mouseClick(w->trainButton(), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kRunTimeoutMs);
         QCOMPARE(w->session()->runCount(), 2);
@@ -214,7 +214,7 @@ private slots:
         AIRBENCH_REQUIRE_SOME_DATA();
         auto w = newWindow();
         test::configureTinyRun(*w, 2);
-        w->hyperparameterForm()->learningRateBox()->setValue(1e15);  // NaN within a few steps
+        test::setKnob(*w->runConfigForm(), "learning_rate", 1e15);  // NaN within a few steps
         QSignalSpy finished(w->controller(), &TrainingController::finished);
         QSignalSpy failed(w->controller(), &TrainingController::failed);
         QTest::mouseClick(w->trainButton(), Qt::LeftButton);
@@ -227,7 +227,7 @@ private slots:
         QVERIFY(w->session()->run(0).state == RunRecord::State::Failed);
         QVERIFY(w->logPane()->toPlainText().contains(message));
         QVERIFY(w->trainButton()->isEnabled());
-        QVERIFY(w->hyperparameterForm()->epochsBox()->isEnabled());
+        QVERIFY(w->runConfigForm()->editor("epochs")->isEnabled());
     }
 
     // The GUI thread stays responsive during a run: a 5 ms timer's actual intervals.
@@ -301,33 +301,31 @@ private slots:
         {
             auto w = newWindow(false);
             QVERIFY(w->recipePicker()->setCurrentRecipe(name));
-            HyperparameterForm* f = w->hyperparameterForm();
-            f->epochsBox()->setValue(3.5);
-            f->labelSmoothingBox()->setValue(0.125);
-            f->widthBox()->setValue(0.25);
-            f->seedBox()->setValue(11);
-            f->runsBox()->setValue(3);
-            f->deviceBox()->setCurrentIndex(f->deviceBox()->findData(int(DeviceRequest::Cpu)));
+            RunConfigForm* f = w->runConfigForm();
+            test::setKnob(*f, "epochs", 3.5);
+            test::setKnob(*f, "label_smoothing", 0.125);
+            test::setKnob(*f, "width_multiplier", 0.25);
+            test::setKnob(*f, "seed", 11);
+            test::setKnob(*f, "runs", 3);
+            test::setKnob(*f, "device", 1);  // cpu
             w->datasetPanel()->setSubsets(4096, 1000);
             w->resize(1100, 700);
             QVERIFY(w->close());
         }
         auto w = newWindow(false);
         QCOMPARE(w->recipePicker()->currentRecipe(), name);
-        const RunSettings s = w->hyperparameterForm()->settings();
+        const RunConfig s = w->runConfigForm()->config();
         QCOMPARE(s.recipe, recipe.name);
-        QCOMPARE(s.options.epochs.value_or(-1), 3.5);
-        QCOMPARE(s.options.labelSmoothing.value_or(-1), 0.125);
-        QVERIFY(!s.options.batchSize && !s.options.learningRate);  // still the recipe's
-        QCOMPARE(s.options.widthMultiplier, 0.25);
-        QCOMPARE(s.options.seed, uint64_t(11));
-        QCOMPARE(s.runs, 3);
-        QVERIFY(s.device == DeviceRequest::Cpu);
+        QVERIFY(s.overrides ==
+                (KnobValues{{"epochs", 3.5}, {"label_smoothing", 0.125}, {"width_multiplier", 0.25}}));
+        QCOMPARE(s.run.seed, uint64_t(11));
+        QCOMPARE(s.run.runs, 3);
+        QVERIFY(s.run.device == DeviceRequest::Cpu);
         QCOMPARE(w->datasetPanel()->trainSubset(), int64_t(4096));
         QCOMPARE(w->datasetPanel()->testSubset(), int64_t(1000));
         QCOMPARE(w->size(), QSize(1100, 700));
 
-        // --recipe names another recipe: its own table, the run fields carried over.
+        // --recipe names another recipe: the overrides it has carry over, the run settings too.
         if (recipes().size() > 1) {
             w->close();
             MainWindowOptions options;
@@ -335,9 +333,10 @@ private slots:
             options.recipe = QString::fromStdString(recipes().front().name);
             MainWindow other(options);
             QCOMPARE(other.recipePicker()->currentRecipe(), options.recipe);
-            const RunSettings o = other.hyperparameterForm()->settings();
-            QVERIFY(!o.options.epochs && !o.options.labelSmoothing);
-            QCOMPARE(o.options.widthMultiplier, 0.25);
+            const RunConfig o = other.runConfigForm()->config();
+            QCOMPARE(o.recipe, recipes().front().name);
+            QCOMPARE(o.overrides.at("width_multiplier"), 0.25);
+            QCOMPARE(o.run.seed, uint64_t(11));
         }
     }
 

@@ -13,7 +13,7 @@
 #include "main_window.h"
 #include "runs/run_history_model.h"
 #include "runs/runs_panel.h"
-#include "training/hyperparameter_form.h"
+#include "training/run_config_form.h"
 #include "training/training_controller.h"
 #include "training/training_session.h"
 #include "ui_test_support.h"
@@ -150,7 +150,7 @@ private slots:
                  qPrintable(w->logPane()->toPlainText()));
 
         // A second batch adds exactly its run.
-        w->hyperparameterForm()->runsBox()->setValue(1);
+        test::setKnob(*w->runConfigForm(), "runs", 1);
         QVERIFY(trainAndWait(*w));
         QCOMPARE(db.countRuns(), int64_t(3));
         QCOMPARE(panel->model()->rowCount(), 3);
@@ -185,7 +185,7 @@ private slots:
         const QString path = freshPath();
         auto w = newWindow(path);
         test::configureTinyRun(*w, 2);
-        w->hyperparameterForm()->learningRateBox()->setValue(1e15);  // NaN within a few steps
+        test::setKnob(*w->runConfigForm(), "learning_rate", 1e15);  // NaN within a few steps
         QSignalSpy failed(w->controller(), &TrainingController::failed);
         QVERIFY(trainAndWait(*w));
         QCOMPARE(failed.count(), 1);

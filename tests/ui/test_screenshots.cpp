@@ -7,7 +7,7 @@
 #include "main_window.h"
 #include "runs/run_history_model.h"
 #include "runs/runs_panel.h"
-#include "training/hyperparameter_form.h"
+#include "training/run_config_form.h"
 #include "training/training_controller.h"
 #include "training/training_session.h"
 #include "ui_test_support.h"
@@ -57,13 +57,13 @@ private slots:
 
         // Small enough for a CPU test, long enough for curves worth looking at.
         w.datasetPanel()->setSubsets(3072, 1024);
-        HyperparameterForm* f = w.hyperparameterForm();
-        f->epochsBox()->setValue(4);
-        f->batchSizeBox()->setValue(128);
-        f->widthBox()->setValue(0.25);
-        f->ttaBox()->setCurrentIndex(1);
-        f->runsBox()->setValue(2);
-        f->deviceBox()->setCurrentIndex(f->deviceBox()->findData(int(DeviceRequest::Cpu)));
+        RunConfigForm* f = w.runConfigForm();
+        test::setKnob(*f, "epochs", 4);
+        test::setKnob(*f, "batch_size", 128);
+        test::setKnob(*f, "width_multiplier", 0.25);
+        test::setKnob(*f, "tta_level", 1);
+        test::setKnob(*f, "runs", 2);
+        test::setKnob(*f, "device", 1);  // cpu
 
         QSignalSpy finished(w.controller(), &TrainingController::finished);
         QTest::mouseClick(w.trainButton(), Qt::LeftButton);
@@ -102,18 +102,18 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
 
         w.datasetPanel()->setSubsets(2048, 512);
-        HyperparameterForm* f = w.hyperparameterForm();
-        f->epochsBox()->setValue(3);
-        f->batchSizeBox()->setValue(128);
-        f->widthBox()->setValue(0.125);
-        f->ttaBox()->setCurrentIndex(0);
-        f->deviceBox()->setCurrentIndex(f->deviceBox()->findData(int(DeviceRequest::Cpu)));
+        RunConfigForm* f = w.runConfigForm();
+        test::setKnob(*f, "epochs", 3);
+        test::setKnob(*f, "batch_size", 128);
+        test::setKnob(*f, "width_multiplier", 0.125);
+        test::setKnob(*f, "tta_level", 0);
+        test::setKnob(*f, "device", 1);  // cpu
         QSignalSpy finished(w.controller(), &TrainingController::finished);
-        f->runsBox()->setValue(3);
+        test::setKnob(*f, "runs", 3);
         QTest::mouseClick(w.trainButton(), Qt::LeftButton);
         QVERIFY(finished.wait(240000));
-        f->learningRateBox()->setValue(f->learningRateBox()->value() / 2);
-        f->runsBox()->setValue(2);
+        test::setKnob(*f, "learning_rate", test::knob(*f, "learning_rate") / 2);
+        test::setKnob(*f, "runs", 2);
         QTest::mouseClick(w.trainButton(), Qt::LeftButton);
         QVERIFY(finished.wait(240000));
 

@@ -3,8 +3,9 @@
 #include "application_identity.h"
 #include "data/dataset_panel.h"
 #include "main_window.h"
-#include "training/hyperparameter_form.h"
+#include "training/run_config_form.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDir>
@@ -61,14 +62,44 @@ QString dataSkipReason() {
 
 void configureTinyRun(ui::MainWindow& window, double epochs, int runs) {
     window.datasetPanel()->setSubsets(2048, 512);
-    ui::HyperparameterForm* form = window.hyperparameterForm();
-    form->epochsBox()->setValue(epochs);
-    form->batchSizeBox()->setValue(256);
-    form->widthBox()->setValue(0.125);
-    form->ttaBox()->setCurrentIndex(0);  // the final evaluation: 1 forward instead of 6
-    form->runsBox()->setValue(runs);
-    form->deviceBox()->setCurrentIndex(
-        form->deviceBox()->findData(static_cast<int>(DeviceRequest::Cpu)));
+    ui::RunConfigForm& form = *window.runConfigForm();
+    setKnob(form, "epochs", epochs);
+    setKnob(form, "batch_size", 256);
+    setKnob(form, "width_multiplier", 0.125);
+    setKnob(form, "tta_level", 0);  // the final evaluation: 1 forward instead of 6
+    setKnob(form, "runs", runs);
+    setKnob(form, "device", 1);  // cpu
+}
+
+void setKnob(ui::RunConfigForm& form, const char* key, double value) {
+    QWidget* editor = form.editor(key);
+    QVERIFY2(editor, key);
+    if (auto* real = qobject_cast<QDoubleSpinBox*>(editor)) {
+        real->setValue(value);
+    } else if (auto* integer = qobject_cast<QSpinBox*>(editor)) {
+        integer->setValue(int(value));
+    } else if (auto* flag = qobject_cast<QCheckBox*>(editor)) {
+        flag->setChecked(value != 0);
+    } else if (auto* choice = qobject_cast<QComboBox*>(editor)) {
+        choice->setCurrentIndex(int(value));
+    }
+}
+
+double knob(const ui::RunConfigForm& form, const char* key) {
+    QWidget* editor = form.editor(key);
+    if (auto* real = qobject_cast<QDoubleSpinBox*>(editor)) {
+        return real->value();
+    }
+    if (auto* integer = qobject_cast<QSpinBox*>(editor)) {
+        return integer->value();
+    }
+    if (auto* flag = qobject_cast<QCheckBox*>(editor)) {
+        return flag->isChecked();
+    }
+    if (auto* choice = qobject_cast<QComboBox*>(editor)) {
+        return choice->currentIndex();
+    }
+    return std::nan("");
 }
 
 }  // namespace airbench::test

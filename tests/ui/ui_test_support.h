@@ -9,6 +9,7 @@
 
 namespace airbench::ui {
 class MainWindow;
+class RunConfigForm;
 }
 
 namespace airbench::test {
@@ -27,6 +28,11 @@ QString dataSkipReason();
 
 // The tiny configuration in the window's form and dataset panel.
 void configureTinyRun(ui::MainWindow& window, double epochs, int runs = 1);
+
+// Sets a knob's editor in the form as a user would (a spin box's value, a check box, a list's
+// entry by index), and reads it back.
+void setKnob(ui::RunConfigForm& form, const char* key, double value);
+double knob(const ui::RunConfigForm& form, const char* key);
 
 }  // namespace airbench::test
 

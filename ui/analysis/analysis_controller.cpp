@@ -90,7 +90,9 @@ bool AnalysisController::scoreTrainingSet(const ScoringRequest& request) {
         return false;
     }
     AnalysisWorker* w = worker_;
-    enqueue(true, [w, request] { w->scoreTrainingSet(request); });
+    ScoringRequest recorded = request;
+    recorded.historyPath = historyPath_;
+    enqueue(true, [w, recorded] { w->scoreTrainingSet(recorded); });
     return true;
 }
 
@@ -99,7 +101,9 @@ bool AnalysisController::runSelection(const SelectionRequest& request) {
         return false;
     }
     AnalysisWorker* w = worker_;
-    enqueue(true, [w, request] { w->runSelection(request); });
+    SelectionRequest recorded = request;
+    recorded.historyPath = historyPath_;
+    enqueue(true, [w, recorded] { w->runSelection(recorded); });
     return true;
 }
 

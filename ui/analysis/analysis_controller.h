@@ -40,6 +40,9 @@ public slots:
     void scoreWithModel(const airbench::ui::TrainedModelPtr& model, int ttaLevel = 0);
     void inferTestSet(const airbench::ui::TrainedModelPtr& model);
     // Heavy: false (and nothing queued) unless canStartHeavy().
+    // The networks that scoring jobs and selection experiments train are recorded in this run
+    // history (tagged by their job), like every training run; empty: not recorded.
+    void setHistoryPath(const QString& path) { historyPath_ = path; }
     bool scoreTrainingSet(const airbench::ui::ScoringRequest& request);
     bool runSelection(const airbench::ui::SelectionRequest& request);
     // Stops the job in flight after its current step ("stopped" arrives as failed()).
@@ -71,6 +74,7 @@ private:
     QThread* thread_;
     AnalysisWorker* worker_;  // lives on thread_
     bool training_ = false;
+    QString historyPath_;
     std::deque<bool> queue_;  // heavy flag of each pending job, oldest first
 };
 

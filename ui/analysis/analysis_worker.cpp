@@ -119,7 +119,21 @@ private:
     QElapsedTimer clock_;
 };
 
-AnalysisWorker::AnalysisWorker(std::shared_ptr<std::atomic<bool>> stop) : stop_(std::move(stop)) {}
+AnalysisWorker::AnalysisWorker(std::shared_ptr<std::atomic<bool>> stop)
+    : stop_(std::move(stop)), runner_(std::make_unique<Runner>()) {}
+
+AnalysisWorker::~AnalysisWorker() = default;
+
+RunRequest AnalysisWorker::requestFor(const DataContext& context, const RunConfig& config,
+                                      const QString& historyPath) const {
+    RunRequest request;
+    request.config = config;
+    request.config.data.trainSubset = context.trainCount;
+    request.config.data.testSubset = context.testCount;
+    request.dataset = context.dataset;
+    request.history.path = historyPath.toStdString();
+    return request;
+}
 
 template <typename Body>
 void AnalysisWorker::runJob(AnalysisJob job, const QString& what, Body&& body) {
@@ -162,22 +176,18 @@ void AnalysisWorker::inferTestSet(const TrainedModelPtr& model) {
 }
 
 void AnalysisWorker::scoreTrainingSet(const ScoringRequest& request) {
-    const int networks = std::max(1, request.runs) * (request.folds >= 2 ? request.folds : 1);
+    const int networks =
+        std::max(1, request.config.run.runs) * (request.folds >= 2 ? request.folds : 1);
     const QString what = tr("Scoring job: %1 network(s)").arg(networks);
     runJob(AnalysisJob::ScoringJob, what, [&] {
-        const Recipe& recipe = findRecipe(request.settings.recipe);
-        const Device device = resolveDevice(request.settings.device);
-        const SplitImages train(request.context, Split::Train);
         ScoreOptions options;
-        options.runs = std::max(1, request.runs);
         options.folds = request.folds;
         options.perEpoch = request.perEpoch;
         options.ttaLevel = request.ttaLevel;
-        options.train = request.settings.options;
-        options.train.datasetHash = request.context.hash;
         Observer observer(*this, AnalysisJob::ScoringJob, networks);
         auto scores = std::make_shared<ExampleScores>(airbench::scoreTrainingSet(
-            recipe, *train.images, device, options, request.context.hash, &observer));
+            *runner_, requestFor(request.context, request.config, request.historyPath), options,
+            &observer));
         ScoreTable table;
         table.scores = std::move(scores);
         table.context = request.context;
@@ -194,33 +204,12 @@ void AnalysisWorker::runSelection(const SelectionRequest& request) {
                              .arg(QString::fromStdString(scoreName(request.options.score)))
                              .arg(request.options.runs);
     runJob(AnalysisJob::Selection, what, [&] {
-        const Recipe& recipe = findRecipe(request.settings.recipe);
-        const Device device = resolveDevice(request.settings.device);
-        const DataContext& c = request.context;
-        // The loaded dataset itself when nothing is cut (CIFAR-10's splits are 184 MB to
-        // copy).
-        const bool whole = c.count(Split::Train) == c.images(Split::Train).size() &&
-                           c.count(Split::Test) == c.images(Split::Test).size();
-        Dataset cut;
-        if (!whole) {
-            cut.name = c.dataset->name;
-            cut.format = c.dataset->format;
-            cut.path = c.dataset->path;
-            cut.classNames = c.dataset->classNames;
-            cut.train = c.subset(Split::Train);
-            cut.test = c.subset(Split::Test);
-            cut.hash = c.hash;
-        }
-        const Dataset& data = whole ? *c.dataset : cut;
-        SelectionOptions options = request.options;
-        options.train = request.settings.options;
-        options.train.datasetHash = c.hash;
-        Observer observer(*this, AnalysisJob::Selection, 1 + 2 * options.runs);
-        auto result = std::make_shared<SelectionResult>(
-            runSelectionExperiment(recipe, data, device, options, &observer));
-        result->selection.setDatasetHash(c.hash);
+        Observer observer(*this, AnalysisJob::Selection, 1 + 2 * request.options.runs);
+        auto result = std::make_shared<SelectionResult>(runSelectionExperiment(
+            *runner_, requestFor(request.context, request.config, request.historyPath),
+            request.options, &observer));
         emit progress(AnalysisJob::Selection, QString(), 1);
-        emit selectionReady(result, c);
+        emit selectionReady(result, request.context);
     });
 }
 

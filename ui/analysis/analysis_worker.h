@@ -5,7 +5,10 @@
 // TrainingWorker it reports only through queued signals and never touches a widget.
 
 #include "analysis/analysis_types.h"
-#include "training/run_settings.h"
+
+#include <airbench/run_config.h>
+#include <airbench/scoring.h>
+#include <airbench/selection.h>
 
 #include <QObject>
 #include <QString>
@@ -17,17 +20,20 @@ namespace airbench::ui {
 
 struct ScoringRequest {
     DataContext context;
-    RunSettings settings;  // recipe, overrides and device of the scoring networks
-    int runs = 1;
+    // The scoring networks: recipe, overrides, run settings (runs: networks per fold). Its data
+    // selection is the context's.
+    RunConfig config;
     int folds = 0;  // >= 2: held-out
     bool perEpoch = false;
     int ttaLevel = 0;
+    QString historyPath;  // record the networks here (tagged "scoring"); empty: do not
 };
 
 struct SelectionRequest {
     DataContext context;
-    RunSettings settings;  // recipe, overrides (width, batch size, seed, ...) and device
+    RunConfig config;  // recipe, overrides (width, batch size, ...), first seed, device
     SelectionOptions options;
+    QString historyPath;  // record the networks here (tagged "selection"); empty: do not
 };
 
 class AnalysisWorker : public QObject {
@@ -35,6 +41,7 @@ class AnalysisWorker : public QObject {
 
 public:
     explicit AnalysisWorker(std::shared_ptr<std::atomic<bool>> stop);
+    ~AnalysisWorker() override;
 
     // Analysis thread. Each emits started, then progress, then one result or failed, then
     // finished.
@@ -61,7 +68,11 @@ private:
     // finished.
     template <typename Body>
     void runJob(AnalysisJob job, const QString& what, Body&& body);
+    // The analysis thread's own: keeps the data on the device between jobs.
+    RunRequest requestFor(const DataContext& context, const RunConfig& config,
+                          const QString& historyPath) const;
     std::shared_ptr<std::atomic<bool>> stop_;
+    std::unique_ptr<Runner> runner_;
 };
 
 }  // namespace airbench::ui

@@ -330,8 +330,8 @@ void ExplorerPanel::updateJobButtons() {
     masks_->setTrainingEnabled(heavyAllowed);
 }
 
-void ExplorerPanel::setRunSettingsProvider(std::function<RunSettings()> provider) {
-    settings_ = std::move(provider);
+void ExplorerPanel::setRunConfigProvider(std::function<RunConfig()> provider) {
+    config_ = std::move(provider);
 }
 
 void ExplorerPanel::setLastModel(const TrainedModelPtr& model) {
@@ -737,11 +737,8 @@ void ExplorerPanel::runScoringJob(int runs, int folds, bool perEpoch, int ttaLev
     }
     ScoringRequest request;
     request.context = context_;
-    request.settings = settings_ ? settings_() : RunSettings{};
-    if (request.settings.recipe.empty()) {
-        request.settings.recipe = recipeNames().front();
-    }
-    request.runs = runs;
+    request.config = config_ ? config_() : RunConfig{};
+    request.config.run.runs = runs;
     request.folds = folds;
     request.perEpoch = perEpoch;
     request.ttaLevel = ttaLevel;

@@ -12,7 +12,7 @@
 
 #include "analysis/analysis_types.h"
 #include "explorer/example_query.h"
-#include "training/run_settings.h"
+#include <airbench/run_config.h>
 
 #include <QWidget>
 
@@ -54,7 +54,7 @@ public:
     // The form's recipe, overrides and device, read when a scoring job starts.
     // (While the window trains, jobs that train networks and training on a mask wait: the
     // analysis controller knows, AnalysisController::setTrainingRunning.)
-    void setRunSettingsProvider(std::function<RunSettings()> provider);
+    void setRunConfigProvider(std::function<RunConfig()> provider);
 
     // Scores of the training set (from a job, or handed in by tests); switches the context to
     // the scores' examples when they differ.
@@ -137,7 +137,7 @@ private:
     AnalysisController* analysis_;
     DataContext context_;
     TrainedModelPtr model_;
-    std::function<RunSettings()> settings_;
+    std::function<RunConfig()> config_;
     ScoreTable train_, test_;
     Split split_ = Split::Train;
     ExampleQuery query_;

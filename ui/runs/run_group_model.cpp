@@ -1,5 +1,7 @@
 #include "runs/run_group_model.h"
 
+#include <airbench/run_config.h>
+
 #include "common/format.h"
 #include "runs/run_history_model.h"
 
@@ -48,45 +50,7 @@ bool RunGroupModel::reload() {
 }
 
 QString RunGroupModel::describeConfiguration(const std::string& configKey) {
-    const QJsonObject c = QJsonDocument::fromJson(QByteArray::fromStdString(configKey)).object();
-    if (c.isEmpty()) {
-        return QString::fromStdString(configKey);
-    }
-    const QLocale locale;
-    QStringList parts;
-    auto add = [&](const char* key, const QString& label) {
-        const QJsonValue v = c.value(QLatin1String(key));
-        if (v.isDouble()) {
-            parts << label.arg(v.toDouble());
-        }
-    };
-    add("epochs", tr("epochs %1"));
-    add("width_multiplier", tr("width %1"));
-    add("batch_size", tr("batch %1"));
-    add("learning_rate", tr("lr %1"));
-    add("label_smoothing", tr("smoothing %1"));
-    add("tta_level", tr("TTA %1"));
-    const QJsonObject data = c.value(QLatin1String("dataset")).toObject();
-    if (!data.isEmpty()) {
-        const QString name = data.value(QLatin1String("name")).toString();
-        const QJsonValue train = data.value(QLatin1String("train_examples"));
-        const QJsonValue test = data.value(QLatin1String("test_examples"));
-        // Counts only where they were recorded: "(0 / 0)" would read as an empty dataset.
-        parts << (train.isDouble() && test.isDouble()
-                      ? tr("%1 (%2 / %3)")
-                            .arg(name, locale.toString(train.toInteger()),
-                                 locale.toString(test.toInteger()))
-                      : name);
-    }
-    const QJsonObject mask = c.value(QLatin1String("mask")).toObject();
-    if (!mask.isEmpty()) {
-        parts << tr("mask %1").arg(mask.value(QLatin1String("name")).toString());
-    }
-    const QString device = c.value(QLatin1String("device")).toString();
-    if (!device.isEmpty()) {
-        parts << device;
-    }
-    return parts.join(QStringLiteral(" · "));
+    return QString::fromStdString(describeRecordedConfig(configKey));
 }
 
 int RunGroupModel::rowCount(const QModelIndex& parent) const {

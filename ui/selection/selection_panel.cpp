@@ -160,10 +160,10 @@ void SelectionPanel::setContext(const DataContext& context) {
     context_ = context;
 }
 
-void SelectionPanel::setRunSettingsProvider(std::function<RunSettings()> provider) {
-    settings_ = std::move(provider);
-    if (settings_) {
-        setRecipe(QString::fromStdString(settings_().recipe));
+void SelectionPanel::setRunConfigProvider(std::function<RunConfig()> provider) {
+    config_ = std::move(provider);
+    if (config_) {
+        setRecipe(QString::fromStdString(config_().recipe));
     }
 }
 
@@ -206,21 +206,23 @@ bool SelectionPanel::start() {
     }
     SelectionRequest request;
     request.context = context_;
-    const RunSettings form = settings_ ? settings_() : RunSettings{};
-    request.settings.recipe = recipe().toStdString();
-    request.settings.device = form.device;
-    TrainOptions& t = request.settings.options;
-    if (form.recipe == request.settings.recipe) {
-        t = form.options;  // every override of the form applies to its own recipe
+    const RunConfig form = config_ ? config_() : RunConfig{};
+    RunConfig& c = request.config;
+    c.recipe = recipe().toStdString();
+    c.run = form.run;
+    c.data = form.data;
+    if (form.recipe == c.recipe) {
+        c.overrides = form.overrides;  // every override of the form applies to its own recipe
+    } else {
+        // Another recipe's values would mean something else here; its size carries over.
+        for (const char* key : {"width_multiplier", "batch_size"}) {
+            if (form.overrides.count(key)) {
+                c.overrides[key] = form.overrides.at(key);
+            }
+        }
     }
-    t.widthMultiplier = form.options.widthMultiplier;
-    t.batchSize = form.options.batchSize;
-    t.seed = form.options.seed;
-    t.compiled = form.options.compiled;
-    t.fusedNormActivation = form.options.fusedNormActivation;
-    t.compactPooling = form.options.compactPooling;
     request.options = options();
-    t.epochs = request.options.epochs;  // the scoring network trains as long as the arms
+    c.overrides["epochs"] = request.options.epochs;  // the scoring network trains as long as the arms
     request.options.scoringTtaLevel = 0;
     if (!analysis_->runSelection(request)) {
         status_->setText(tr("Another job that trains networks is running: stop it or wait."));

@@ -6,7 +6,7 @@
 // Welch's t-test. Runs on the analysis thread with progress and Stop.
 
 #include "analysis/analysis_types.h"
-#include "training/run_settings.h"
+#include <airbench/run_config.h>
 
 #include <QWidget>
 
@@ -35,7 +35,7 @@ public:
     void setContext(const DataContext& context);
     // The form's settings: width, batch size, seed, device (and the other overrides when the
     // experiment uses the form's recipe).
-    void setRunSettingsProvider(std::function<RunSettings()> provider);
+    void setRunConfigProvider(std::function<RunConfig()> provider);
 
     // The options the form describes (without the training overrides).
     SelectionOptions options() const;
@@ -72,7 +72,7 @@ private:
 
     AnalysisController* analysis_;
     DataContext context_;
-    std::function<RunSettings()> settings_;
+    std::function<RunConfig()> config_;
     SelectionResultPtr result_;
     bool running_ = false;
 

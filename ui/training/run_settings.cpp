@@ -1,91 +1,88 @@
 #include "training/run_settings.h"
 
-#include <QSettings>
+#include <airbench/error.h>
+#include <airbench/knobs.h>
 
-#include <optional>
+#include <QSettings>
 
 namespace airbench::ui {
 namespace {
 
-template <typename T>
-void writeOptional(QSettings& s, const char* key, const std::optional<T>& value) {
-    if (value) {
-        s.setValue(QLatin1String(key), QVariant::fromValue(*value));
-    } else {
-        s.remove(QLatin1String(key));
+// Settings files written before the run configuration had one JSON form kept each field under
+// its own key ("run/epochs", "run/widthMultiplier", ...). They still give the same start.
+RunConfig readSeparateKeys(QSettings& settings) {
+    RunConfig config;
+    settings.beginGroup(QStringLiteral("run"));
+    const QString recipe = settings.value(QStringLiteral("recipe")).toString();
+    if (!recipe.isEmpty()) {
+        config.recipe = recipe.toStdString();
     }
-}
-
-std::optional<double> readDouble(QSettings& s, const char* key) {
-    bool ok = false;
-    const double v = s.value(QLatin1String(key)).toDouble(&ok);
-    return ok ? std::optional<double>(v) : std::nullopt;
-}
-
-std::optional<int> readInt(QSettings& s, const char* key) {
-    bool ok = false;
-    const int v = s.value(QLatin1String(key)).toInt(&ok);
-    return ok ? std::optional<int>(v) : std::nullopt;
+    const std::pair<const char*, const char*> fields[] = {
+        {"epochs", "epochs"},
+        {"batchSize", "batch_size"},
+        {"labelSmoothing", "label_smoothing"},
+        {"learningRate", "learning_rate"},
+        {"weightDecay", "weight_decay"},
+        {"ttaLevel", "tta_level"},
+        {"widthMultiplier", "width_multiplier"},
+        {"seed", "seed"},
+        {"runs", "runs"},
+        {"compiled", "compiled"},
+        {"fusedNormActivation", "fused_norm"},
+        {"compactPooling", "compact_pool"},
+    };
+    for (const auto& [old, key] : fields) {
+        const QVariant value = settings.value(QLatin1String(old));
+        bool ok = false;
+        const double number =
+            value.typeId() == QMetaType::Bool ? value.toBool() : value.toString().toDouble(&ok);
+        if (!value.isValid() || (value.typeId() != QMetaType::Bool && !ok)) {
+            continue;
+        }
+        const Knob& knob = findKnob(key);
+        if (knob.isRunSetting()) {
+            setKnobValue(knob, config.run, number);
+        } else {
+            config.overrides[key] = number;
+        }
+    }
+    const QString device = settings.value(QStringLiteral("device")).toString();
+    if (!device.isEmpty()) {
+        try {
+            config.run.device = parseDeviceRequest(device.toStdString());
+        } catch (const Error&) {
+        }
+    }
+    settings.endGroup();
+    // Only what differs from the recipe's table is an override (the width was always saved).
+    const Recipe& base = findRecipe(config.recipe);
+    for (auto it = config.overrides.begin(); it != config.overrides.end();) {
+        const Knob& knob = findKnob(it->first);
+        const bool same = !knobApplies(knob, base) || it->second == knobValue(knob, base.hyp);
+        it = same ? config.overrides.erase(it) : std::next(it);
+    }
+    return config;
 }
 
 }  // namespace
 
-QString deviceRequestName(DeviceRequest request) {
-    switch (request) {
-        case DeviceRequest::Cpu:
-            return QStringLiteral("cpu");
-        case DeviceRequest::Cuda:
-            return QStringLiteral("cuda");
-        case DeviceRequest::Auto:
-            break;
-    }
-    return QStringLiteral("auto");
+void saveRunConfig(QSettings& settings, const RunConfig& config) {
+    settings.setValue(QStringLiteral("run/config"),
+                      QString::fromStdString(runConfigToJson(config)));
 }
 
-void saveRunSettings(QSettings& s, const RunSettings& run) {
-    const TrainOptions& o = run.options;
-    s.beginGroup(QStringLiteral("run"));
-    s.setValue(QStringLiteral("recipe"), QString::fromStdString(run.recipe));
-    writeOptional(s, "epochs", o.epochs);
-    writeOptional(s, "batchSize", o.batchSize);
-    writeOptional(s, "labelSmoothing", o.labelSmoothing);
-    writeOptional(s, "learningRate", o.learningRate);
-    writeOptional(s, "weightDecay", o.weightDecay);
-    writeOptional(s, "ttaLevel", o.ttaLevel);
-    s.setValue(QStringLiteral("widthMultiplier"), o.widthMultiplier);
-    s.setValue(QStringLiteral("seed"), QVariant::fromValue<qulonglong>(o.seed));
-    s.setValue(QStringLiteral("compiled"), o.compiled);
-    s.setValue(QStringLiteral("fusedNormActivation"), o.fusedNormActivation);
-    s.setValue(QStringLiteral("compactPooling"), o.compactPooling);
-    s.setValue(QStringLiteral("runs"), run.runs);
-    s.setValue(QStringLiteral("device"), deviceRequestName(run.device));
-    s.endGroup();
-}
-
-RunSettings loadRunSettings(QSettings& s) {
-    RunSettings run;
-    TrainOptions& o = run.options;
-    s.beginGroup(QStringLiteral("run"));
-    run.recipe = s.value(QStringLiteral("recipe")).toString().toStdString();
-    o.epochs = readDouble(s, "epochs");
-    o.batchSize = readInt(s, "batchSize");
-    o.labelSmoothing = readDouble(s, "labelSmoothing");
-    o.learningRate = readDouble(s, "learningRate");
-    o.weightDecay = readDouble(s, "weightDecay");
-    o.ttaLevel = readInt(s, "ttaLevel");
-    o.widthMultiplier = readDouble(s, "widthMultiplier").value_or(1.0);
-    o.seed = s.value(QStringLiteral("seed"), 0).toULongLong();
-    o.compiled = s.value(QStringLiteral("compiled"), false).toBool();
-    o.fusedNormActivation = s.value(QStringLiteral("fusedNormActivation"), false).toBool();
-    o.compactPooling = s.value(QStringLiteral("compactPooling"), false).toBool();
-    run.runs = qMax(1, s.value(QStringLiteral("runs"), 1).toInt());
+RunConfig loadRunConfig(QSettings& settings) {
+    const QString text = settings.value(QStringLiteral("run/config")).toString();
     try {
-        run.device = parseDeviceRequest(s.value(QStringLiteral("device")).toString().toStdString());
-    } catch (const std::exception&) {
-        run.device = DeviceRequest::Auto;  // a settings file from elsewhere: not worth an error
+        if (!text.isEmpty()) {
+            return runConfigFromJson(text.toStdString(), "the saved run configuration");
+        }
+        RunConfig config = readSeparateKeys(settings);
+        validateRunConfig(config);
+        return config;
+    } catch (const Error&) {
+        return {};  // a settings file from elsewhere: not worth an error
     }
-    s.endGroup();
-    return run;
 }
 
 }  // namespace airbench::ui

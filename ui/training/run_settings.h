@@ -1,31 +1,16 @@
 #pragma once
-// What the user asked for in the form, as data: a recipe name, the overrides of its table (an
-// unset std::optional keeps the recipe's value), runs and device. Stored with QSettings so that
-// the next start of the workbench shows the same configuration.
+// The run configuration the workbench starts with: kept in the settings file (QSettings, group
+// "run") as the run configuration's one JSON form (airbench/run_config.h), so that the next
+// start shows the same recipe, overrides and run settings.
 
-#include <airbench/device.h>
-#include <airbench/train.h>
-
-#include <QString>
-
-#include <string>
+#include <airbench/run_config.h>
 
 class QSettings;
 
 namespace airbench::ui {
 
-struct RunSettings {
-    std::string recipe;    // registry name; empty: the registry's first recipe
-    TrainOptions options;  // overrides, plus width multiplier, seed of the first run, compiled
-    int runs = 1;          // seeds options.seed, options.seed + 1, ...
-    DeviceRequest device = DeviceRequest::Auto;
-};
-
-QString deviceRequestName(DeviceRequest request);  // "auto", "cpu", "cuda"
-
-// Under the group "run/"; overrides that are unset are removed, so the recipe's value returns.
-void saveRunSettings(QSettings& settings, const RunSettings& run);
-// Anything missing or unreadable falls back to the defaults above.
-RunSettings loadRunSettings(QSettings& settings);
+void saveRunConfig(QSettings& settings, const RunConfig& config);
+// Anything missing or unreadable (a settings file from another version) gives the defaults.
+RunConfig loadRunConfig(QSettings& settings);
 
 }  // namespace airbench::ui

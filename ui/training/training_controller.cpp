@@ -79,12 +79,12 @@ bool TrainingController::start(const TrainRequest& request) {
     running_ = true;
     batch_ = session_->beginBatch();
     ids_.clear();
-    recipe_ = QString::fromStdString(request.settings.recipe);
+    recipe_ = QString::fromStdString(request.config.recipe);
     mask_ = request.mask ? QString::fromStdString(request.mask->name()) : QString();
     plan_ = RunPlan{};
     completedRuns_ = 0;
     progress_ = TrainingProgress{};
-    progress_.runs = request.settings.runs;
+    progress_.runs = request.config.run.runs;
     clock_.start();
     flushTimer_->start();
     TrainingWorker* worker = worker_;

@@ -1,13 +1,14 @@
 #pragma once
-// Runs the engine on the training thread: N seeded runs of one recipe, as the CLI's `train` does.
-// Everything it reports leaves through queued signals, except per-step losses, which go to a
-// StepBuffer that the GUI drains on a timer. It never touches a widget. When the request names a
-// history database, the thread opens its own connection and records each run the way the CLI
-// does (a RunRecorder around the observer); a recording error is a note, never a failed run.
+// Runs the engine on the training thread: a request's run configuration, carried out by the
+// Runner as `airbench train` carries it out (and recorded the same way). Everything it reports
+// leaves through queued signals, except per-step losses, which go to a StepBuffer that the GUI
+// drains on a timer. It never touches a widget.
 
 #include "analysis/analysis_types.h"
 #include "common/engine_types.h"
-#include "training/run_settings.h"
+
+#include <airbench/run_config.h>
+#include <airbench/runner.h>
 
 #include <QObject>
 #include <QString>
@@ -15,11 +16,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <string>
-
-namespace airbench::history {
-class Database;
-}
 
 namespace airbench::ui {
 
@@ -27,15 +23,12 @@ class StepBuffer;
 
 struct TrainRequest {
     DatasetPtr dataset;
-    int64_t trainSubset = -1;  // first N examples of each split; -1: all
-    int64_t testSubset = -1;
-    RunSettings settings;
+    // The form's recipe, overrides and run settings, and the dataset panel's subsets
+    // (config.data.trainSubset / testSubset: the first N examples of each split).
+    RunConfig config;
     // Train on these examples of the training set only (null: all of them). The mask must have
     // been made for the training set in use (its size and dataset hash).
     MaskPtr mask;
-    // The hash of the examples in use (DataContext::hash), when the caller has it; empty: the
-    // worker computes it (SHA-256 over the subset's pixels).
-    std::string datasetHash;
     // Record every run in this run-history database (see history/README.md); empty: do not.
     QString historyPath;
     // With historyPath: save each finished run's network here (run-<history id>.pt) and register
@@ -49,8 +42,9 @@ class TrainingWorker : public QObject {
 public:
     // `stop` is shared with the controller, which sets it from the GUI thread.
     TrainingWorker(std::shared_ptr<StepBuffer> steps, std::shared_ptr<std::atomic<bool>> stop);
+    ~TrainingWorker() override;
 
-    // Training thread: the whole batch of runs; returns when it is done, stopped or failed, after
+    // Training thread: the whole set of runs; returns when it is done, stopped or failed, after
     // emitting `finished`.
     void run(const TrainRequest& request);
 
@@ -73,15 +67,10 @@ signals:
 private:
     class Observer;
 
-    // Saves a finished run's network into `folder` and registers it as the run's checkpoint.
-    void keepNetwork(history::Database& db, int64_t historyId, const Model& model,
-                     const QString& folder, int run);
-
     std::shared_ptr<StepBuffer> steps_;
     std::shared_ptr<std::atomic<bool>> stop_;
-    // cuDNN picks kernels per shape on the first steps; a throwaway warm-up per configuration
-    // keeps that out of the first run's timing (as the CLI's --warmup auto does).
-    std::string warmedUpFor_;
+    // Keeps the data on the device, its loaders and the warm-up between presses of Train.
+    std::unique_ptr<Runner> runner_;
 };
 
 }  // namespace airbench::ui

@@ -3,7 +3,7 @@
 
 #include "util/base64.h"
 #include "util/random.h"
-#include "util/sha256.h"
+#include <airbench/sha256.h>
 
 #include <nlohmann/json.hpp>
 

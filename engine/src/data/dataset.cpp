@@ -2,7 +2,7 @@
 #include <airbench/error.h>
 
 #include "data/readers.h"
-#include "util/sha256.h"
+#include <airbench/sha256.h>
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "util/sha256.h"
+#include <airbench/sha256.h>
 
 #include <cstring>
 

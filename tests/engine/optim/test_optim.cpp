@@ -137,7 +137,7 @@ private Q_SLOTS:
     }
 
     void scheduleAMatchesTheSpecAtChosenSteps() {
-        const Hyperparameters h = findRecipe("airbench94").hyp;  // T = 476, W = 109
+        const Recipe& h = findRecipe("airbench94");  // T = 476, W = 109
         QCOMPARE(lrFactor(h, 0, 476), 0.2);
         QVERIFY(near(lrFactor(h, 54, 476), 0.2 + 0.8 * 54 / 109.0));
         QCOMPARE(lrFactor(h, 109, 476), 1.0);
@@ -146,7 +146,7 @@ private Q_SLOTS:
     }
 
     void scheduleBAndLinear() {
-        const Hyperparameters h = findRecipe("airbench96").hyp;  // T = 1776, W = 177
+        const Recipe& h = findRecipe("airbench96");  // T = 1776, W = 177
         QCOMPARE(lrFactor(h, 0, 1776), 0.2);
         QCOMPARE(lrFactor(h, 177, 1776), 1.0);
         QVERIFY(near(lrFactor(h, 1000, 1776), (1776 - 1000) / double(1776 - 177)));

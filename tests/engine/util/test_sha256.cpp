@@ -1,5 +1,5 @@
 #include "support/test_data.h"
-#include "util/sha256.h"
+#include <airbench/sha256.h>
 
 #include <QtTest/QtTest>
 

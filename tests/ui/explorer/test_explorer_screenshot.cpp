@@ -12,7 +12,7 @@
 #include "explorer/score_histogram.h"
 #include "explorer/scoring_panel.h"
 #include "main_window.h"
-#include "training/hyperparameter_form.h"
+#include "training/run_config_form.h"
 #include "training/training_controller.h"
 #include "ui_test_support.h"
 
@@ -52,13 +52,13 @@ private slots:
 
         // Small enough for a CPU test, trained enough for scores worth looking at.
         w.datasetPanel()->setSubsets(4096, 1024);
-        HyperparameterForm* f = w.hyperparameterForm();
-        f->epochsBox()->setValue(4);
-        f->batchSizeBox()->setValue(256);
-        f->widthBox()->setValue(0.25);
-        f->ttaBox()->setCurrentIndex(0);
-        f->runsBox()->setValue(1);
-        f->deviceBox()->setCurrentIndex(f->deviceBox()->findData(int(DeviceRequest::Cpu)));
+        RunConfigForm* f = w.runConfigForm();
+        test::setKnob(*f, "epochs", 4);
+        test::setKnob(*f, "batch_size", 256);
+        test::setKnob(*f, "width_multiplier", 0.25);
+        test::setKnob(*f, "tta_level", 0);
+        test::setKnob(*f, "runs", 1);
+        test::setKnob(*f, "device", 1);  // cpu
 
         QSignalSpy finished(w.controller(), &TrainingController::finished);
         QSignalSpy predictions(w.analysis(), &AnalysisController::testPredictionsReady);

@@ -209,19 +209,21 @@ private slots:
     }
 
     void configurationReadsAsOneLine() {
-        // The keys the GUI and `airbench train` record.
+        // A group key as the GUI and `airbench train` record it: what differs from the recipe's
+        // table, by the knobs' labels, then the data and the device.
         const std::string key =
-            R"j({"batch_size":256,"dataset":{"hash":"h","name":"CIFAR-10","test_examples":512,)j"
-            R"j("train_examples":2048},"device":"CPU (1 thread)","epochs":2,)j"
-            R"j("label_smoothing":0.2,"learning_rate":11.5,"recipe":"airbench94","tta_level":0,)j"
+            R"j({"batch_size":256,"config_version":2,"dataset":{"format":"cifar10","hash":"h",)j"
+            R"j("name":"CIFAR-10","test_examples":512,"train_examples":2048},)j"
+            R"j("device_name":"CPU (1 thread)","epochs":2,"label_smoothing":0.2,)j"
+            R"j("learning_rate":11.5,"recipe":"airbench94","tta_level":0,)j"
             R"j("width_multiplier":0.125})j";
         QCOMPARE(RunGroupModel::describeConfiguration(key),
-                 QStringLiteral("epochs 2 · width 0.125 · batch 256 · lr 11.5 · smoothing 0.2 · "
-                                "TTA 0 · CIFAR-10 (2,048 / 512) · CPU (1 thread)"));
+                 QStringLiteral("Epochs 2 · Batch size 256 · Width multiplier 0.125 · TTA level 0 "
+                                "· CIFAR-10 (2048 / 512) · CPU (1 thread)"));
         // A mask joins the line; a dataset without counts shows none.
         QCOMPARE(RunGroupModel::describeConfiguration(
                      R"({"dataset":{"name":"CIFAR-10"},"epochs":3,"mask":{"name":"hard"}})"),
-                 QStringLiteral("epochs 3 · CIFAR-10 · mask hard"));
+                 QStringLiteral("Epochs 3 · CIFAR-10 · mask hard"));
         // Not JSON: shown as is.
         QCOMPARE(RunGroupModel::describeConfiguration("plain"), QStringLiteral("plain"));
 
@@ -229,7 +231,7 @@ private slots:
         QVERIFY(model.reload());
         const int a = rowWith(model, a_.front());
         QCOMPARE(text(model, a, RunGroupModel::ConfigurationColumn),
-                 QStringLiteral("epochs 3 · CIFAR-10"));
+                 QStringLiteral("Epochs 3 · CIFAR-10"));
         // The whole configuration in the tooltip.
         QVERIFY(model.index(a, RunGroupModel::ConfigurationColumn)
                     .data(Qt::ToolTipRole)

@@ -28,14 +28,12 @@ using namespace airbench::ui;
 
 namespace {
 
-RunSettings tinySettings() {
-    RunSettings s;
-    s.recipe = recipeNames().front();
-    s.options.widthMultiplier = 0.125;
-    s.options.batchSize = 256;
-    s.options.ttaLevel = 0;
-    s.device = DeviceRequest::Cpu;
-    return s;
+RunConfig tinyConfig() {
+    RunConfig c;
+    c.recipe = recipeNames().front();
+    c.overrides = {{"width_multiplier", 0.125}, {"batch_size", 256}, {"tta_level", 0}};
+    c.run.device = DeviceRequest::Cpu;
+    return c;
 }
 
 }  // namespace
@@ -54,7 +52,7 @@ private slots:
         analysis_ = std::make_unique<AnalysisController>();
         panel_ = std::make_unique<SelectionPanel>(analysis_.get());
         panel_->setContext(makeDataContext(test::sharedData(), 2048, 512));
-        panel_->setRunSettingsProvider(tinySettings);
+        panel_->setRunConfigProvider(tinyConfig);
         panel_->resize(1000, 600);
         panel_->show();
     }

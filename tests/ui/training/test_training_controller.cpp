@@ -19,15 +19,13 @@ namespace {
 TrainRequest tinyRequest(double epochs, int runs = 1) {
     TrainRequest r;
     r.dataset = test::sharedData();
-    r.trainSubset = 2048;
-    r.testSubset = 512;
-    r.settings.recipe = recipes().front().name;
-    r.settings.options.epochs = epochs;
-    r.settings.options.batchSize = 256;
-    r.settings.options.ttaLevel = 0;
-    r.settings.options.widthMultiplier = 0.125;
-    r.settings.runs = runs;
-    r.settings.device = DeviceRequest::Cpu;
+    r.config.recipe = recipes().front().name;
+    r.config.overrides = {
+        {"epochs", epochs}, {"batch_size", 256}, {"tta_level", 0}, {"width_multiplier", 0.125}};
+    r.config.run.runs = runs;
+    r.config.run.device = DeviceRequest::Cpu;
+    r.config.data.trainSubset = 2048;
+    r.config.data.testSubset = 512;
     return r;
 }
 
@@ -94,7 +92,7 @@ private slots:
 
         // Fewer examples than one batch: the engine refuses with a message.
         TrainRequest tooSmall = tinyRequest(1);
-        tooSmall.trainSubset = 100;
+        tooSmall.config.data.trainSubset = 100;
         QVERIFY(controller.start(tooSmall));
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
         QCOMPARE(failed.count(), 1);
@@ -113,7 +111,7 @@ private slots:
         // CUDA asked for where there is none: resolveDevice's message.
         if (!cudaAvailable()) {
             TrainRequest cuda = tinyRequest(1);
-            cuda.settings.device = DeviceRequest::Cuda;
+            cuda.config.run.device = DeviceRequest::Cuda;
             QString expected;
             try {
                 resolveDevice(DeviceRequest::Cuda);

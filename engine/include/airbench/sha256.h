@@ -1,5 +1,6 @@
 #pragma once
-// SHA-256 (FIPS 180-4), incremental. Used for dataset and mask content hashes.
+// SHA-256 (FIPS 180-4), incremental: the content hashes of datasets, masks and experiment
+// trials.
 
 #include <array>
 #include <cstddef>
