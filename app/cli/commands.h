@@ -24,6 +24,9 @@ std::vector<Command> addDataIoCommands(CLI::App& data);
 Command addRecipesCommand(CLI::App& app);
 // `config schema`, `config knobs` (config_command.cpp).
 std::vector<Command> addConfigCommands(CLI::App& app);
+// `experiment new|run|worker|submit|resubmit|status|cancel|collect|report`
+// (experiment_commands.cpp).
+std::vector<Command> addExperimentCommands(CLI::App& app);
 Command addTrainCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
 Command addBenchLoaderCommand(CLI::App& app);

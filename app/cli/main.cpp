@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
     for (Command& command : addConfigCommands(app)) {
         commands.push_back(std::move(command));
     }
+    for (Command& command : addExperimentCommands(app)) {
+        commands.push_back(std::move(command));
+    }
 #ifdef AIRBENCH_WITH_DATAIO
     for (Command& command : addDataIoCommands(*data)) {
         commands.push_back(std::move(command));

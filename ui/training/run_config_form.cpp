@@ -194,7 +194,7 @@ void RunConfigForm::showValue(const Row& row, double value) {
 }
 
 void RunConfigForm::onEdited(const Knob& knob) {
-    const Row& row = rows_.at(knob.key);
+    const Row& row = rows_.find(knob.key)->second;
     const double value = editorValue(row);
     const std::string key(knob.key);
     if (knob.isRunSetting()) {
@@ -294,7 +294,7 @@ QWidget* RunConfigForm::editor(std::string_view key) const {
 std::vector<std::string> RunConfigForm::shownKnobs() const {
     std::vector<std::string> keys;
     for (const Knob& knob : knobs()) {
-        const Row& row = rows_.at(knob.key);
+        const Row& row = rows_.find(knob.key)->second;
         if (row.layout->isRowVisible(row.editor) && row.section->isVisibleTo(this)) {
             keys.push_back(std::string(knob.key));
         }

@@ -22,6 +22,8 @@ DeviceRequest parseDeviceRequest(const std::string& text);
 // Auto picks CUDA when available. Asking for CUDA without it throws airbench::Error.
 Device resolveDevice(DeviceRequest request);
 bool cudaAvailable();
+// CUDA devices this process sees (0 without CUDA): one experiment worker each.
+int cudaDeviceCount();
 // "CPU (2 threads)" or "CUDA 0: NVIDIA H100 80GB HBM3".
 std::string describeDevice(const Device& device);
 std::string deviceName(const Device& device);  // "cpu" or "cuda:0"

@@ -61,6 +61,10 @@ bool cudaAvailable() {
     return torch::cuda::is_available();
 }
 
+int cudaDeviceCount() {
+    return cudaAvailable() ? static_cast<int>(torch::cuda::device_count()) : 0;
+}
+
 DeviceRequest parseDeviceRequest(const std::string& text) {
     if (text == "auto" || text.empty()) {
         return DeviceRequest::Auto;
