@@ -9,8 +9,10 @@
 #include "data/data_job_controller.h"
 #include "data/dataset_panel.h"
 #include "data/dataset_preview_panel.h"
+#include "data/start_dataset.h"
 #include "explorer/explorer_panel.h"
 #include "explorer/mask_panel.h"
+#include "runs/kept_network.h"
 #include "runs/runs_panel.h"
 #include "selection/selection_panel.h"
 #include "training/accuracy_plot.h"
@@ -21,11 +23,10 @@
 #include "training/summary_panel.h"
 #include "training/training_controller.h"
 #include "training/training_session.h"
+#include "window_settings.h"
 
 #include <airbench/device.h>
 #include <airbench/history.h>
-#include <airbench/model.h>
-#include <airbench/paths.h>
 #include <airbench/recipe.h>
 #include <airbench/resources.h>
 
@@ -36,8 +37,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
@@ -45,7 +44,6 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
@@ -280,7 +278,7 @@ void MainWindow::createActions() {
     recordRunsAction_->setChecked(true);
     recordRunsAction_->setToolTip(tr("Record every run in %1").arg(historyPath_));
     connect(recordRunsAction_, &QAction::toggled, this, [this](bool on) {
-        QSettings().setValue(QStringLiteral("history/record"), on);
+        WindowSettings().setRecordRuns(on);
         keepNetworksAction_->setEnabled(on);  // a kept network is found through its record
         analysis_->setHistoryPath(on ? historyPath_ : QString());
     });
@@ -291,7 +289,7 @@ void MainWindow::createActions() {
         tr("Save every finished run's network in %1, to reopen it from the Runs tab")
             .arg(networksFolder()));
     connect(keepNetworksAction_, &QAction::toggled, this,
-            [](bool on) { QSettings().setValue(QStringLiteral("history/keep_networks"), on); });
+            [](bool on) { WindowSettings().setKeepNetworks(on); });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -333,82 +331,52 @@ void MainWindow::createActions() {
 }
 
 void MainWindow::readSettings(const MainWindowOptions& options) {
-    QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {
+    const WindowSettings saved;
+    if (!saved.restoreLayout(*this, splitters())) {
         resize(1280, 800);
     }
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    recordRunsAction_->setChecked(settings.value(QStringLiteral("history/record"), true).toBool());
-    keepNetworksAction_->setChecked(
-        settings.value(QStringLiteral("history/keep_networks"), false).toBool());
+    recordRunsAction_->setChecked(saved.recordRuns());
+    keepNetworksAction_->setChecked(saved.keepNetworks());
     keepNetworksAction_->setEnabled(recordRunsAction_->isChecked());
-    for (QSplitter* s : {mainSplitter_, rightSplitter_, plotSplitter_, bottomSplitter_}) {
-        s->restoreState(settings.value(QStringLiteral("window/") + s->objectName()).toByteArray());
-    }
 
     // Recipe: --recipe, else the last one, else the registry's first. The saved overrides that
-    // are knobs of the recipe shown carry over (the form keeps them), the run settings too.
-    const RunConfig run = loadRunConfig(settings);
+    // are knobs of the recipe shown carry over (the form keeps them and says so), the run
+    // settings too.
+    const RunConfig run = saved.runConfig();
     form_->setConfig(run);
-    const QString wanted = options.recipe;
-    if (!wanted.isEmpty() && !recipes_->setCurrentRecipe(wanted)) {
+    const QString wanted =
+        options.recipe.isEmpty() ? QString::fromStdString(run.recipe) : options.recipe;
+    if (!recipes_->setCurrentRecipe(wanted)) {
         showError(tr("Unknown recipe '%1'; showing %2.").arg(wanted, recipes_->currentRecipe()));
     }
-    if (wanted.isEmpty()) {
-        recipes_->setCurrentRecipe(QString::fromStdString(run.recipe));
-    }
 
-    dataset_->setSubsets(settings.value(QStringLiteral("dataset/trainSubset"), -1).toLongLong(),
-                         settings.value(QStringLiteral("dataset/testSubset"), -1).toLongLong());
+    dataset_->setSubsets(saved.trainSubset(), saved.testSubset());
     if (!options.loadDataset) {
         return;
     }
-    // No CIFAR-10 where a fresh install looks (nothing, or only Debian's Fashion-MNIST): offer to
-    // get it, in the dataset panel, without blocking the start.
-    const std::string found = findDefaultDataset();
-    dataset_->setCifarOfferEnabled(found.empty() ||
-                                   detectDatasetFormat(found) != DatasetFormat::Cifar10);
-    // Dataset: --data, else the last one (if it is still readable), else CIFAR-10 in the user's
-    // data folder, else Debian's Fashion-MNIST, so that a fresh install can train at once.
-    QString folder = options.dataPath;
-    if (folder.isEmpty()) {
-        const QString last = settings.value(QStringLiteral("dataset/path")).toString();
-        if (!last.isEmpty() && detectDatasetFormat(last.toStdString()) != DatasetFormat::Auto) {
-            folder = last;
-        }
-    }
-    if (folder.isEmpty()) {
-        folder = QString::fromStdString(found);
-    }
-    if (folder.isEmpty()) {
-        QStringList tried;
-        for (const std::string& c : defaultDatasetCandidates()) {
-            tried << QString::fromStdString(c);
-        }
-        showError(tr("No dataset found (looked in %1). Get CIFAR-10 (Dataset menu), or choose a "
-                     "CIFAR-10 or Fashion-MNIST folder with File > Open dataset.")
-                      .arg(tried.join(QStringLiteral(", "))));
+    // The dataset panel offers to get CIFAR-10 when a fresh install would not find it, without
+    // blocking the start.
+    const StartDataset start = chooseStartDataset(options.dataPath, saved.datasetPath());
+    dataset_->setCifarOfferEnabled(start.offerCifar10);
+    if (start.folder.isEmpty()) {
+        showError(start.error);
         return;
     }
-    dataset_->loadFolder(folder);
+    dataset_->loadFolder(start.folder);
 }
 
 void MainWindow::writeSettings() const {
-    QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
-    for (QSplitter* s : {mainSplitter_, rightSplitter_, plotSplitter_, bottomSplitter_}) {
-        settings.setValue(QStringLiteral("window/") + s->objectName(), s->saveState());
-    }
+    WindowSettings saved;
+    saved.saveLayout(*this, splitters());
     if (dataset_->dataset()) {
-        settings.setValue(QStringLiteral("dataset/path"),
-                          QString::fromStdString(dataset_->dataset()->path));
+        saved.setDatasetPath(QString::fromStdString(dataset_->dataset()->path));
     }
-    settings.setValue(QStringLiteral("dataset/trainSubset"),
-                      static_cast<qlonglong>(dataset_->trainSubset()));
-    settings.setValue(QStringLiteral("dataset/testSubset"),
-                      static_cast<qlonglong>(dataset_->testSubset()));
-    saveRunConfig(settings, currentConfig());
+    saved.setSubsets(dataset_->trainSubset(), dataset_->testSubset());
+    saved.setRunConfig(currentConfig());
+}
+
+QList<QSplitter*> MainWindow::splitters() const {
+    return {mainSplitter_, rightSplitter_, plotSplitter_, bottomSplitter_};
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -740,61 +708,29 @@ bool MainWindow::openNetwork(qint64 historyId, const QString& path) {
         showError(tr("Load a dataset first: the network is evaluated on the examples in use."));
         return false;
     }
-    auto model = std::make_shared<TrainedModel>();
-    try {
-        model->model = Model::load(path.toStdString(), resolveDevice(currentConfig().run.device));
-    } catch (const std::exception& e) {
-        showError(tr("Could not open the network of run #%1: %2").arg(historyId).arg(e.what()));
-        return false;
-    }
-    const ModelInfo& info = model->model.info();
-    if (info.network.numClasses != context_.classes()) {
-        showError(tr("The network of run #%1 predicts %2 classes; %3 has %4.")
-                      .arg(historyId)
-                      .arg(info.network.numClasses)
-                      .arg(QString::fromStdString(context_.dataset->name))
-                      .arg(context_.classes()));
-        return false;
-    }
-    model->context = context_;
-    model->historyId = historyId;
-    model->recipe = info.recipe;
-    model->seed = info.seed;
-    // Evaluated as its run was: the recorded configuration's TTA level, smoothing and epochs
-    // (the recipe's defaults for a file without a record).
-    for (const std::string& name : recipeNames()) {
-        if (name == info.recipe) {
-            const Recipe& recipe = findRecipe(name);
-            model->labelSmoothing = recipe.hyp.labelSmoothing;
-            model->epochs = recipe.hyp.epochs;
-            model->ttaLevel = recipe.hyp.ttaLevel;
-        }
-    }
+    std::optional<history::RunRecord> record;
     if (history::Database* db = runs_->database()) {
-        if (const auto record = db->run(historyId)) {
-            const QJsonObject config =
-                QJsonDocument::fromJson(QByteArray::fromStdString(record->configJson)).object();
-            model->ttaLevel = config.value(QStringLiteral("tta_level")).toInt(model->ttaLevel);
-            model->epochs = config.value(QStringLiteral("epochs")).toDouble(model->epochs);
-            model->labelSmoothing =
-                config.value(QStringLiteral("label_smoothing")).toDouble(model->labelSmoothing);
-            model->maskName = QString::fromStdString(record->maskName);
-        }
+        record = db->run(historyId);
     }
-    const TrainedModelPtr opened(std::move(model));
+    const KeptNetwork kept =
+        openKeptNetwork(historyId, path, context_, currentConfig().run.device, record);
+    if (!kept.model) {
+        showError(kept.error);
+        return false;
+    }
+    const TrainedModelPtr& opened = kept.model;
     explorer_->setLastModel(opened);
     inferred_ = opened;
     analysis_->inferTestSet(opened);
     tabs_->setCurrentWidget(explorer_);
-    const bool sameData = info.datasetHash == context_.hash;
-    const QString recipe = QString::fromStdString(info.recipe);
+    const QString recipe = QString::fromStdString(opened->recipe);
     const QString text =
-        sameData ? tr("Opened the network of run #%1 (%2) on the data it trained on")
-                       .arg(historyId)
-                       .arg(recipe)
-                 : tr("Opened the network of run #%1 (%2) on %3, which it did not train on")
-                       .arg(historyId)
-                       .arg(recipe, QString::fromStdString(context_.dataset->name));
+        kept.sameData ? tr("Opened the network of run #%1 (%2) on the data it trained on")
+                            .arg(historyId)
+                            .arg(recipe)
+                      : tr("Opened the network of run #%1 (%2) on %3, which it did not train on")
+                            .arg(historyId)
+                            .arg(recipe, QString::fromStdString(context_.dataset->name));
     log_->appendLine(text);
     statusBar()->showMessage(text, 8000);
     return true;

@@ -4,7 +4,7 @@
 // statistics (Dataset); the per-example explorer with its masks (Explorer); the data-selection
 // experiment (Selection); every recorded run (Runs). It wires the widgets to the
 // TrainingController, the AnalysisController, the DataJobController and the TrainingSession and
-// keeps the user's choices in QSettings; it computes nothing itself.
+// keeps the user's choices (WindowSettings); it computes nothing itself.
 
 #include "analysis/analysis_types.h"
 #include "common/engine_types.h"
@@ -83,10 +83,10 @@ public:
     DataJobController* dataJobs() const { return dataJobs_; }
     DataJobBar* dataJobBar() const { return dataJobBar_; }
     QString historyPath() const { return historyPath_; }
-    // File > Record runs in the history (QSettings "history/record", on by default).
+    // File > Record runs in the history (WindowSettings, on by default).
     QAction* recordRunsAction() const { return recordRunsAction_; }
     QAction* getCifarAction() const { return getCifarAction_; }
-    // File > Keep trained networks (QSettings "history/keep_networks", off by default: about
+    // File > Keep trained networks (WindowSettings, off by default: about
     // 8 MB per airbench94 run). Kept networks go to networksFolder(), beside the history.
     QAction* keepNetworksAction() const { return keepNetworksAction_; }
     QString networksFolder() const;
@@ -119,6 +119,7 @@ private:
     void createActions();
     void createLayout();
     void readSettings(const MainWindowOptions& options);
+    QList<QSplitter*> splitters() const;  // their sizes are saved (keyed by their names)
     void setTraining(bool training);
     void showError(const QString& message);
     void startTrainingWith(const MaskPtr& mask);
