@@ -3,8 +3,8 @@
 // and five tabs: the live curves, the summary and the log (Training); the dataset's classes and
 // statistics (Dataset); the per-example explorer with its masks (Explorer); the data-selection
 // experiment (Selection); every recorded run (Runs). It wires the widgets to the
-// TrainingController, the AnalysisController, the DataJobController and the TrainingSession and
-// keeps the user's choices (WindowSettings); it computes nothing itself.
+// TrainingController, the AnalysisController, the DataJobController, the HistoryController, the
+// TrainingSession and keeps the user's choices (WindowSettings); it computes nothing itself.
 
 #include "analysis/analysis_types.h"
 #include "common/engine_types.h"
@@ -29,6 +29,7 @@ class DatasetPanel;
 class DatasetPreviewPanel;
 class ErrorBanner;
 class ExplorerPanel;
+class HistoryController;
 class HyperparameterForm;
 class LogPane;
 class LossPlot;
@@ -141,7 +142,8 @@ private:
     bool trainWhenLoaded_ = false;  // Train was pressed while the dataset was still loading
     bool headerPrinted_ = false;    // the table header of the current batch
     QString historyPath_;
-    QString pendingDataset_;  // a dataset that arrived while training: loaded after the batch
+    HistoryController* history_;  // the GUI thread's connection to the run history
+    QString pendingDataset_;      // a dataset that arrived while training: loaded after the batch
 
     DatasetPanel* dataset_;
     RecipePicker* recipes_;
