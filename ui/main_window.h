@@ -63,7 +63,6 @@ public:
     TrainingController* controller() const { return controller_; }
     AnalysisController* analysis() const { return analysis_; }
     ExplorerPanel* explorer() const { return explorer_; }
-    SelectionPanel* selectionPanel() const { return selection_; }
     QTabWidget* tabs() const { return tabs_; }
     TrainingSession* session() const { return session_; }
     LossPlot* lossPlot() const { return lossPlot_; }
@@ -75,8 +74,6 @@ public:
     QLabel* deviceLabel() const { return device_; }
     QPushButton* trainButton() const { return trainButton_; }
     QPushButton* stopButton() const { return stopButton_; }
-    QAction* trainAction() const { return trainAction_; }
-    QAction* stopAction() const { return stopAction_; }
     RunsPanel* runsPanel() const { return runs_; }
     DatasetPreviewPanel* datasetPreview() const { return preview_; }
     DataJobController* dataJobs() const { return dataJobs_; }
