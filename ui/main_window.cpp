@@ -12,6 +12,7 @@
 #include "data/start_dataset.h"
 #include "explorer/explorer_panel.h"
 #include "explorer/mask_panel.h"
+#include "runs/history_controller.h"
 #include "runs/kept_network.h"
 #include "runs/runs_panel.h"
 #include "selection/selection_panel.h"
@@ -66,6 +67,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMai
     historyPath_ = options.historyPath.isEmpty()
                        ? QString::fromStdString(history::Database::defaultPath())
                        : options.historyPath;
+    history_ = new HistoryController(historyPath_, this);
 
     createLayout();
     createActions();
@@ -216,7 +218,7 @@ void MainWindow::createLayout() {
     explorer_ = new ExplorerPanel(analysis_);
     selection_ = new SelectionPanel(analysis_);
     preview_ = new DatasetPreviewPanel;
-    runs_ = new RunsPanel(historyPath_);
+    runs_ = new RunsPanel(history_);
     tabs_ = new QTabWidget;
     tabs_->setDocumentMode(true);
     tabs_->addTab(rightSplitter_, tr("Training"));
@@ -638,7 +640,7 @@ void MainWindow::onTrainingFinished(int batch) {
                                    .arg(recorded.back())
                                    .arg(historyPath_));
     }
-    runs_->refresh(true);
+    history_->refresh(true);  // the Runs tab lists the batch's runs at once
     if (!pendingDataset_.isEmpty()) {
         dataset_->loadFolder(pendingDataset_);
         pendingDataset_.clear();
@@ -708,12 +710,8 @@ bool MainWindow::openNetwork(qint64 historyId, const QString& path) {
         showError(tr("Load a dataset first: the network is evaluated on the examples in use."));
         return false;
     }
-    std::optional<history::RunRecord> record;
-    if (history::Database* db = runs_->database()) {
-        record = db->run(historyId);
-    }
-    const KeptNetwork kept =
-        openKeptNetwork(historyId, path, context_, currentConfig().run.device, record);
+    const KeptNetwork kept = openKeptNetwork(historyId, path, context_, currentConfig().run.device,
+                                             history_->run(historyId));
     if (!kept.model) {
         showError(kept.error);
         return false;

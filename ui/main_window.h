@@ -3,8 +3,8 @@
 // and five tabs: the live curves, the summary and the log (Training); the dataset's classes and
 // statistics (Dataset); the per-example explorer with its masks (Explorer); the data-selection
 // experiment (Selection); every recorded run (Runs). It wires the widgets to the
-// TrainingController, the AnalysisController, the DataJobController and the TrainingSession and
-// keeps the user's choices (WindowSettings); it computes nothing itself.
+// TrainingController, the AnalysisController, the DataJobController, the HistoryController, the
+// TrainingSession and keeps the user's choices (WindowSettings); it computes nothing itself.
 
 #include "analysis/analysis_types.h"
 #include "common/engine_types.h"
@@ -31,10 +31,11 @@ class DatasetPanel;
 class DatasetPreviewPanel;
 class ErrorBanner;
 class ExplorerPanel;
-class RunConfigForm;
+class HistoryController;
 class LogPane;
 class LossPlot;
 class RecipePicker;
+class RunConfigForm;
 class RunsPanel;
 class SelectionPanel;
 class SummaryPanel;
@@ -64,7 +65,6 @@ public:
     TrainingController* controller() const { return controller_; }
     AnalysisController* analysis() const { return analysis_; }
     ExplorerPanel* explorer() const { return explorer_; }
-    SelectionPanel* selectionPanel() const { return selection_; }
     QTabWidget* tabs() const { return tabs_; }
     TrainingSession* session() const { return session_; }
     LossPlot* lossPlot() const { return lossPlot_; }
@@ -76,8 +76,6 @@ public:
     QLabel* deviceLabel() const { return device_; }
     QPushButton* trainButton() const { return trainButton_; }
     QPushButton* stopButton() const { return stopButton_; }
-    QAction* trainAction() const { return trainAction_; }
-    QAction* stopAction() const { return stopAction_; }
     RunsPanel* runsPanel() const { return runs_; }
     DatasetPreviewPanel* datasetPreview() const { return preview_; }
     DataJobController* dataJobs() const { return dataJobs_; }
@@ -145,7 +143,8 @@ private:
     bool trainWhenLoaded_ = false;  // Train was pressed while the dataset was still loading
     bool headerPrinted_ = false;    // the table header of the current batch
     QString historyPath_;
-    QString pendingDataset_;  // a dataset that arrived while training: loaded after the batch
+    HistoryController* history_;  // the GUI thread's connection to the run history
+    QString pendingDataset_;      // a dataset that arrived while training: loaded after the batch
 
     DatasetPanel* dataset_;
     RecipePicker* recipes_;

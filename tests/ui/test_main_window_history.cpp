@@ -11,6 +11,7 @@
 #include "data/dataset_panel.h"
 #include "explorer/explorer_panel.h"
 #include "main_window.h"
+#include "runs/history_controller.h"
 #include "runs/run_history_model.h"
 #include "runs/runs_panel.h"
 #include "training/run_config_form.h"
@@ -135,7 +136,7 @@ private slots:
 
         // The Runs tab lists them once the batch ended, and the log says where they went.
         RunsPanel* panel = w->runsPanel();
-        QCOMPARE(panel->databasePath(), path);
+        QCOMPARE(panel->history()->path(), path);
         QCOMPARE(panel->model()->rowCount(), 2);
         QCOMPARE(panel->model()->record(0).id, runs[0].id);
         QCOMPARE(panel->model()->record(1).id, runs[1].id);
@@ -258,7 +259,7 @@ private slots:
         RunsPanel* panel = w->runsPanel();
         w->tabs()->setCurrentWidget(panel);
         panel->selectIds({run.historyId});
-        QCOMPARE(panel->checkpointOf(run.historyId), expected);
+        QCOMPARE(panel->history()->checkpointOf(run.historyId), expected);
         QVERIFY(panel->openNetworkButton()->isEnabled());
         QSignalSpy predicted(w->analysis(), &AnalysisController::testPredictionsReady);
         QTest::mouseClick(panel->openNetworkButton(), Qt::LeftButton);
@@ -298,7 +299,7 @@ private slots:
         w->keepNetworksAction()->trigger();
         QVERIFY(trainAndWait(*w));
         panel->selectIds({w->session()->run(1).historyId});
-        QVERIFY(panel->checkpointOf(w->session()->run(1).historyId).isEmpty());
+        QVERIFY(panel->history()->checkpointOf(w->session()->run(1).historyId).isEmpty());
         QVERIFY(!panel->openNetworkButton()->isEnabled());
     }
 };

@@ -52,16 +52,16 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QGroupBox(tr("Dataset"), parent) {
     status_ = new QLabel;
     status_->setWordWrap(true);
     status_->setVisible(false);
-    browse_ = new QPushButton(tr("Browse…"));
-    browse_->setToolTip(tr("Choose a CIFAR-10 (binary) or Fashion-MNIST (IDX) folder"));
-    connect(browse_, &QPushButton::clicked, this, &DatasetPanel::browse);
+    auto* browse = new QPushButton(tr("Browse…"));
+    browse->setToolTip(tr("Choose a CIFAR-10 (binary) or Fashion-MNIST (IDX) folder"));
+    connect(browse, &QPushButton::clicked, this, &DatasetPanel::browse);
 
     trainSubset_ = makeSubsetBox(tr("Train on the first N training images only (quick runs)"));
     testSubset_ = makeSubsetBox(tr("Evaluate on the first N test images only (quick runs)"));
 
     auto* top = new QHBoxLayout;
     top->addWidget(name_, 1);
-    top->addWidget(browse_);
+    top->addWidget(browse);
     auto* subsets = new QHBoxLayout;
     subsets->addWidget(new QLabel(tr("Subsets: train")));
     subsets->addWidget(trainSubset_, 1);
@@ -81,14 +81,14 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QGroupBox(tr("Dataset"), parent) {
     getCifar_->setToolTip(tr("Download the official CIFAR-10 binary archive into %1")
                               .arg(QString::fromStdString(dataio::defaultCifar10Directory())));
     connect(getCifar_, &QPushButton::clicked, this, &DatasetPanel::getCifar10Requested);
-    import_ = new QPushButton(tr("Import…"));
-    auto* importMenu = new QMenu(import_);
+    auto* importButton = new QPushButton(tr("Import…"));
+    auto* importMenu = new QMenu(importButton);
     importMenu->addAction(tr("An archive or file…"), this, &DatasetPanel::importFileRequested);
     importMenu->addAction(tr("A folder…"), this, &DatasetPanel::importFolderRequested);
-    import_->setMenu(importMenu);
+    importButton->setMenu(importMenu);
     auto* offerButtons = new QHBoxLayout;
     offerButtons->addWidget(getCifar_);
-    offerButtons->addWidget(import_);
+    offerButtons->addWidget(importButton);
     offerButtons->addStretch(1);
     auto* offerLayout = new QVBoxLayout(offer_);
     offerLayout->setContentsMargins(6, 4, 6, 4);

@@ -38,13 +38,11 @@ public:
     int64_t testSubset() const;
     void setSubsets(int64_t train, int64_t test);
 
-    QPushButton* browseButton() const { return browse_; }
     // The "Get CIFAR-10 / Import…" offer: shown while enabled and no CIFAR-10 dataset is loaded.
     void setCifarOfferEnabled(bool enabled);
     bool isCifarOfferShown() const;
     QWidget* cifarOffer() const { return offer_; }
     QPushButton* getCifarButton() const { return getCifar_; }
-    QPushButton* importButton() const { return import_; }
 
 public slots:
     // Loads `folder` off the GUI thread; ends in datasetChanged or loadFailed. A newer call wins.
@@ -81,12 +79,10 @@ private:
     QLabel* folder_;
     QLabel* counts_;
     QLabel* status_;
-    QPushButton* browse_;
     QSpinBox* trainSubset_;
     QSpinBox* testSubset_;
     QWidget* offer_;
     QPushButton* getCifar_;
-    QPushButton* import_;
 };
 
 }  // namespace airbench::ui

@@ -76,7 +76,6 @@ public:
 
     QListView* grid() const { return grid_; }
     ExampleGridModel* gridModel() const { return model_grid_; }
-    ThumbnailDelegate* delegate() const { return delegate_; }
     QComboBox* splitBox() const { return splitBox_; }
     QComboBox* scoreBox() const { return scoreBox_; }
     QComboBox* sortBox() const { return sortBox_; }
@@ -85,7 +84,6 @@ public:
     QComboBox* correctnessBox() const { return correctnessBox_; }
     QComboBox* maskFilterBox() const { return maskBox_; }
     QComboBox* thresholdBox() const { return thresholdBox_; }
-    QComboBox* zoomBox() const { return zoomBox_; }
     QLabel* countLabel() const { return count_; }
     ScoreHistogram* histogram() const { return histogram_; }
     DataMapPlot* dataMap() const { return dataMap_; }
@@ -93,7 +91,6 @@ public:
     MaskPanel* masks() const { return masks_; }
     ScoringPanel* scoring() const { return scoring_; }
     ExampleDetailView* detail() const { return detail_; }
-    QTabWidget* sideTabs() const { return tabs_; }
 
 public slots:
     // Brings the side tab that holds `page` (histogram, data map, confusion, masks, scores)

@@ -38,9 +38,7 @@ public:
     explicit MaskPanel(QWidget* parent = nullptr);
 
     MaskListModel* model() const { return model_; }
-    QTableView* table() const { return table_; }
     ClassCountChart* chart() const { return chart_; }
-    QLabel* messageLabel() const { return message_; }
     QComboBox* sourceBox() const { return source_; }
     QDoubleSpinBox* fractionBox() const { return fraction_; }
     QSpinBox* seedBox() const { return seed_; }

@@ -24,13 +24,8 @@ public:
 
     QPushButton* scoreWithModelButton() const { return scoreWithModel_; }
     QPushButton* runJobButton() const { return runJob_; }
-    QPushButton* stopButton() const { return stop_; }
-    QPushButton* exportButton() const { return export_; }
     QSpinBox* runsBox() const { return runs_; }
     QSpinBox* foldsBox() const { return folds_; }
-    QCheckBox* perEpochBox() const { return perEpoch_; }
-    QComboBox* ttaBox() const { return tta_; }
-    QProgressBar* progressBar() const { return progress_; }
     QString provenanceText() const;
     QString modelText() const;
 

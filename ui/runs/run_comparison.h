@@ -1,7 +1,7 @@
 #pragma once
 // The runs of the history being compared: their records, epochs and step losses
-// (Database::details()), owned here rather than by the plots that draw them. Run i of the list is
-// drawn in CurvePlot::runColor(i) everywhere (plots, the table's swatch).
+// (HistoryController::details()), owned here rather than by the plots that draw them. Run i of the
+// list is drawn in CurvePlot::runColor(i) everywhere (plots, the table's swatch).
 
 #include <airbench/history_types.h>
 

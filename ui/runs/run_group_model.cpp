@@ -3,6 +3,7 @@
 #include <airbench/run_config.h>
 
 #include "common/format.h"
+#include "runs/history_controller.h"
 #include "runs/run_history_model.h"
 
 #include <airbench/history.h>
@@ -16,8 +17,8 @@
 
 namespace airbench::ui {
 
-RunGroupModel::RunGroupModel(history::Database* db, QObject* parent)
-    : QAbstractTableModel(parent), db_(db) {
+RunGroupModel::RunGroupModel(HistoryController* history, QObject* parent)
+    : QAbstractTableModel(parent), history_(history) {
     reload();
 }
 
@@ -28,14 +29,12 @@ void RunGroupModel::setFilter(const history::RunFilter& filter) {
 
 bool RunGroupModel::reload() {
     std::vector<history::RunGroup> fresh;
-    if (db_) {
-        try {
-            fresh = db_->groups(filter_);
-            error_.clear();
-        } catch (const std::exception& e) {
-            error_ = QString::fromUtf8(e.what());
-            return false;
-        }
+    try {
+        fresh = history_->groups(filter_);
+        error_.clear();
+    } catch (const std::exception& e) {
+        error_ = QString::fromUtf8(e.what());
+        return false;
     }
     std::vector<QString> descriptions;
     descriptions.reserve(fresh.size());

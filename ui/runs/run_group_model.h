@@ -1,7 +1,7 @@
 #pragma once
-// The run history grouped by configuration (Database::groups()): runs that differ only in their
-// seed form one row, with how many there are and the mean, standard deviation and 95% confidence
-// interval of their TTA accuracy, so that "is this setting better?" reads off one table.
+// The run history grouped by configuration (HistoryController::groups()): runs that differ only in
+// their seed form one row, with how many there are and the mean, standard deviation and 95%
+// confidence interval of their TTA accuracy, so that "is this setting better?" reads off one table.
 
 #include <airbench/history_types.h>
 
@@ -9,11 +9,9 @@
 
 #include <vector>
 
-namespace airbench::history {
-class Database;
-}
-
 namespace airbench::ui {
+
+class HistoryController;
 
 class RunGroupModel : public QAbstractTableModel {
     Q_OBJECT
@@ -34,8 +32,9 @@ public:
     // Numbers as numbers (fractions for accuracies), for sorting and tests.
     static constexpr int SortRole = Qt::UserRole + 1;
 
-    // `db` must outlive the model; null: an empty table. Reads the groups at once.
-    explicit RunGroupModel(history::Database* db, QObject* parent = nullptr);
+    // `history` must outlive the model; one that could not be opened: an empty table. Reads the
+    // groups at once.
+    explicit RunGroupModel(HistoryController* history, QObject* parent = nullptr);
 
     void setFilter(const history::RunFilter& filter);
     bool reload();
@@ -53,7 +52,7 @@ public:
                         int role = Qt::DisplayRole) const override;
 
 private:
-    history::Database* db_;
+    HistoryController* history_;
     history::RunFilter filter_;
     std::vector<history::RunGroup> groups_;
     // describeConfiguration() of each group, made at reload: data() runs on every paint and every

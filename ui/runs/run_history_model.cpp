@@ -1,6 +1,7 @@
 #include "runs/run_history_model.h"
 
 #include "common/format.h"
+#include "runs/history_controller.h"
 
 #include <airbench/history.h>
 
@@ -34,8 +35,8 @@ QVariant number(double value) {
 
 }  // namespace
 
-RunHistoryModel::RunHistoryModel(history::Database* db, QObject* parent)
-    : QAbstractTableModel(parent), db_(db) {
+RunHistoryModel::RunHistoryModel(HistoryController* history, QObject* parent)
+    : QAbstractTableModel(parent), history_(history) {
     filter_.withConfig = false;  // the table never shows it; it is most of a row's bytes
     reload();
 }
@@ -67,14 +68,12 @@ bool sameState(const history::RunRecord& a, const history::RunRecord& b) {
 
 bool RunHistoryModel::reload() {
     std::vector<history::RunRecord> fresh;
-    if (db_) {
-        try {
-            fresh = db_->runs(filter_);
-            error_.clear();
-        } catch (const std::exception& e) {
-            error_ = QString::fromUtf8(e.what());
-            return false;
-        }
+    try {
+        fresh = history_->runs(filter_);
+        error_.clear();
+    } catch (const std::exception& e) {
+        error_ = QString::fromUtf8(e.what());
+        return false;
     }
     // Newest first: the usual change is a few new runs on top of the same list.
     if (fresh.size() >= runs_.size() && sameIds(runs_, fresh, fresh.size() - runs_.size())) {
@@ -264,7 +263,7 @@ QVariant RunHistoryModel::data(const QModelIndex& index, int role) const {
 }
 
 bool RunHistoryModel::setData(const QModelIndex& index, const QVariant& value, int role) {
-    if (!db_ || !index.isValid() || role != Qt::EditRole ||
+    if (!history_->isOpen() || !index.isValid() || role != Qt::EditRole ||
         (index.column() != TagsColumn && index.column() != NotesColumn)) {
         return false;
     }
@@ -273,11 +272,11 @@ bool RunHistoryModel::setData(const QModelIndex& index, const QVariant& value, i
         if (index.column() == TagsColumn) {
             const std::vector<std::string> tags =
                 history::normalizeTags(splitTags(value.toString()));
-            db_->setTags(r.id, tags);
+            history_->setTags(r.id, tags);
             r.tags = tags;
         } else {
             const std::string notes = value.toString().toStdString();
-            db_->setNotes(r.id, notes);
+            history_->setNotes(r.id, notes);
             r.notes = notes;
         }
     } catch (const std::exception& e) {
@@ -293,7 +292,8 @@ bool RunHistoryModel::setData(const QModelIndex& index, const QVariant& value, i
 
 Qt::ItemFlags RunHistoryModel::flags(const QModelIndex& index) const {
     Qt::ItemFlags f = QAbstractTableModel::flags(index);
-    if (index.isValid() && db_ && (index.column() == TagsColumn || index.column() == NotesColumn)) {
+    if (index.isValid() && history_->isOpen() &&
+        (index.column() == TagsColumn || index.column() == NotesColumn)) {
         f |= Qt::ItemIsEditable;
     }
     return f;

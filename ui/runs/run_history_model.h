@@ -1,9 +1,9 @@
 #pragma once
-// The run history as a table: one row per run of Database::runs(filter), newest first, as the CLI's
-// `airbench runs` lists them (every run the GUI and the CLI recorded in the file). Tags and notes
-// are editable in place and written straight back to the database. reload() re-reads the file:
-// new runs are inserted at the top and changed rows updated, so views keep their selection while
-// the runs of another process come and go.
+// The run history as a table: one row per run of HistoryController::runs(filter), newest first,
+// as the CLI's `airbench runs` lists them (every run the GUI and the CLI recorded in the file).
+// Tags and notes are editable in place and written straight back through the controller.
+// reload() re-reads the file: new runs are inserted at the top and changed rows updated, so views
+// keep their selection while the runs of another process come and go.
 
 #include <airbench/history_types.h>
 
@@ -14,11 +14,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace airbench::history {
-class Database;
-}
-
 namespace airbench::ui {
+
+class HistoryController;
 
 class RunHistoryModel : public QAbstractTableModel {
     Q_OBJECT
@@ -44,9 +42,9 @@ public:
         SortRole,                   // numbers as numbers, times as ISO text
     };
 
-    // `db` (a connection of the GUI thread) must outlive the model; null: an empty table. Reads
-    // the runs at once (lastError() says when that failed).
-    explicit RunHistoryModel(history::Database* db, QObject* parent = nullptr);
+    // `history` must outlive the model; one that could not be opened: an empty table. Reads the
+    // runs at once (lastError() says when that failed).
+    explicit RunHistoryModel(HistoryController* history, QObject* parent = nullptr);
 
     // Status, recipe, ... (RunFilter); reloads. Text filtering is the view's (a proxy), which
     // matches what the columns show.
@@ -80,7 +78,7 @@ signals:
     void editFailed(const QString& message);
 
 private:
-    history::Database* db_;
+    HistoryController* history_;
     history::RunFilter filter_;
     std::vector<history::RunRecord> runs_;
     QHash<qint64, int> rowOfId_;  // rowOf(), rebuilt whenever the rows move

@@ -1,19 +1,18 @@
 #include "runs/runs_panel.h"
 
 #include "common/format.h"
+#include "runs/history_controller.h"
 #include "runs/history_curve_plot.h"
 #include "runs/run_comparison.h"
 #include "runs/run_group_model.h"
 #include "runs/run_history_model.h"
 
 #include <airbench/history.h>
-#include <airbench/history_export.h>
 #include <airbench/recipe.h>
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -21,12 +20,10 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -35,8 +32,6 @@
 
 namespace airbench::ui {
 namespace {
-
-constexpr int kInterruptCheckMs = 5000;
 
 QTableView* makeTable() {
     auto* table = new QTableView;
@@ -65,30 +60,21 @@ QString idList(const std::vector<int64_t>& ids) {
 
 }  // namespace
 
-RunsPanel::RunsPanel(const QString& databasePath, QWidget* parent)
-    : QWidget(parent), path_(databasePath) {
-    try {
-        db_ = std::make_unique<history::Database>(path_.toStdString());
-        sinceInterruptCheck_.start();
-    } catch (const std::exception& e) {
-        openError_ = QString::fromUtf8(e.what());
-    }
+RunsPanel::RunsPanel(HistoryController* history, QWidget* parent)
+    : QWidget(parent), history_(history) {
     confirm_ = [this](const QString& question) {
         return QMessageBox::question(this, tr("Delete runs"), question,
                                      QMessageBox::Yes | QMessageBox::Cancel,
                                      QMessageBox::Cancel) == QMessageBox::Yes;
     };
-    model_ = new RunHistoryModel(db_.get(), this);
+    model_ = new RunHistoryModel(history_, this);
     proxy_ = new QSortFilterProxyModel(this);
     proxy_->setSourceModel(model_);
     proxy_->setSortRole(RunHistoryModel::SortRole);
     proxy_->setFilterKeyColumn(-1);  // the text filter matches any column
     proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    groups_ = new RunGroupModel(db_.get(), this);
+    groups_ = new RunGroupModel(history_, this);
     comparison_ = new RunComparison(this);
-    poll_ = new QTimer(this);
-    poll_->setInterval(kPollIntervalMs);
-    connect(poll_, &QTimer::timeout, this, [this] { refresh(); });
 
     createLayout();
 
@@ -155,17 +141,16 @@ RunsPanel::RunsPanel(const QString& databasePath, QWidget* parent)
         model_->setRunColors(colours);
     });
 
-    if (!db_) {
-        say(tr("The run history could not be opened: %1").arg(openError_), true);
+    connect(history_, &HistoryController::changed, this, &RunsPanel::reload);
+    connect(history_, &HistoryController::failed, this,
+            [this](const QString& message) { say(message, true); });
+
+    if (!history_->isOpen()) {
+        say(tr("The run history could not be opened: %1").arg(history_->openError()), true);
         setEnabled(false);
         return;
     }
     // The models loaded themselves when they were made: no second read of the history here.
-    try {
-        lastVersion_ = db_->dataVersion();
-    } catch (const std::exception& e) {
-        say(QString::fromUtf8(e.what()), true);
-    }
     if (!model_->lastError().isEmpty()) {
         say(model_->lastError(), true);
     }
@@ -283,15 +268,12 @@ bool RunsPanel::isGrouped() const {
 
 void RunsPanel::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
-    if (db_) {
-        refresh();
-        poll_->start();
-    }
+    history_->setPolling(true);
 }
 
 void RunsPanel::hideEvent(QHideEvent* event) {
     QWidget::hideEvent(event);
-    poll_->stop();
+    history_->setPolling(false);
 }
 
 void RunsPanel::applyFilter() {
@@ -305,28 +287,7 @@ void RunsPanel::applyFilter() {
     updateCounts();
 }
 
-void RunsPanel::refresh(bool force) {
-    if (!db_) {
-        return;
-    }
-    try {
-        // A run left "running" by a process that died meanwhile (a crashed `airbench train`)
-        // turns interrupted; opening did this once, a long-lived reader looks again now and then.
-        if (sinceInterruptCheck_.elapsed() > kInterruptCheckMs) {
-            sinceInterruptCheck_.restart();
-            if (db_->markInterruptedRuns() > 0) {  // only reads while no run is dead
-                force = true;
-            }
-        }
-        const int64_t version = db_->dataVersion();
-        if (!force && version == lastVersion_) {
-            return;
-        }
-        lastVersion_ = version;
-    } catch (const std::exception& e) {
-        say(QString::fromUtf8(e.what()), true);
-        return;
-    }
+void RunsPanel::reload() {
     if (!model_->reload()) {
         say(model_->lastError(), true);
     }
@@ -387,7 +348,7 @@ std::vector<history::RunDetails> RunsPanel::detailsOf(const std::vector<int64_t>
             continue;
         }
         try {
-            runs.push_back(db_->details(id));
+            runs.push_back(history_->details(id));
         } catch (const std::exception& e) {
             if (reportErrors) {  // else: deleted meanwhile
                 say(QString::fromUtf8(e.what()), true);
@@ -459,7 +420,7 @@ void RunsPanel::setGrouped(bool grouped) {
 }
 
 void RunsPanel::compareSelected() {
-    if (!db_) {
+    if (!history_->isOpen()) {
         return;
     }
     std::vector<int64_t> ids = selectedIds();
@@ -475,7 +436,7 @@ void RunsPanel::compareSelected() {
 
 bool RunsPanel::deleteSelected() {
     const std::vector<int64_t> ids = selectedIds();
-    if (!db_ || ids.empty()) {
+    if (!history_->isOpen() || ids.empty()) {
         say(tr("Select the runs to delete first."));
         return false;
     }
@@ -487,7 +448,7 @@ bool RunsPanel::deleteSelected() {
     }
     history::Database::DeleteResult result;
     try {
-        result = db_->deleteRuns(ids, true);
+        result = history_->deleteRuns(ids);  // the views follow its changed()
     } catch (const std::exception& e) {
         const QString text = QString::fromUtf8(e.what());
         say(text, true);
@@ -505,12 +466,11 @@ bool RunsPanel::deleteSelected() {
     }
     say(text, !result.failures.empty());
     emit message(text);
-    refresh(true);
     return true;
 }
 
 bool RunsPanel::exportSelected(const QString& path) {
-    if (!db_) {
+    if (!history_->isOpen()) {
         return false;
     }
     std::vector<int64_t> ids = selectedIds();
@@ -525,22 +485,10 @@ bool RunsPanel::exportSelected(const QString& path) {
     }
     // The export lists runs oldest first, like the history's own exports.
     std::sort(ids.begin(), ids.end());
-    const bool json = path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive);
-    std::string text;
     try {
-        text = json ? history::exportRunsJson(*db_, ids) : history::exportRunsCsv(*db_, ids);
+        history_->exportRuns(ids, path);
     } catch (const std::exception& e) {
         const QString message = QString::fromUtf8(e.what());
-        say(message, true);
-        emit errorOccurred(message);
-        return false;
-    }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(text.data(), static_cast<qint64>(text.size())) !=
-            static_cast<qint64>(text.size()) ||
-        !file.commit()) {
-        const QString message = tr("Could not write %1: %2").arg(path, file.errorString());
         say(message, true);
         emit errorOccurred(message);
         return false;
@@ -585,30 +533,13 @@ void RunsPanel::updateCounts() {
         text += tr(" · %1 selected").arg(selected);
     }
     counts_->setText(text);
-    delete_->setEnabled(db_ && selected > 0);
+    delete_->setEnabled(history_->isOpen() && selected > 0);
 }
 
 void RunsPanel::updateOpenNetwork() {
     // Apart from updateCounts, which runs on every row change: this asks the database and the disk.
     const std::vector<int64_t> ids = selectedIds();
-    openNetwork_->setEnabled(ids.size() == 1 && !checkpointOf(ids.front()).isEmpty());
-}
-
-QString RunsPanel::checkpointOf(int64_t id) const {
-    if (!db_) {
-        return {};
-    }
-    QString path;
-    try {
-        for (const history::Artifact& a : db_->artifacts(id)) {
-            if (a.kind == "checkpoint" && QFileInfo::exists(QString::fromStdString(a.path))) {
-                path = QString::fromStdString(a.path);
-            }
-        }
-    } catch (const std::exception&) {
-        return {};  // a run deleted meanwhile by another connection
-    }
-    return path;
+    openNetwork_->setEnabled(ids.size() == 1 && !history_->checkpointOf(ids.front()).isEmpty());
 }
 
 void RunsPanel::openSelectedNetwork() {
@@ -616,7 +547,7 @@ void RunsPanel::openSelectedNetwork() {
     if (ids.size() != 1) {
         return;
     }
-    const QString path = checkpointOf(ids.front());
+    const QString path = history_->checkpointOf(ids.front());
     if (path.isEmpty()) {
         say(tr("Run #%1 kept no network.").arg(ids.front()), true);
         return;

@@ -4,18 +4,15 @@
 // and 95% CI of their TTA accuracy. Selected runs (or groups) overlay their loss and accuracy
 // curves, export to CSV or JSON, and can be deleted with their files after a confirmation.
 //
-// It reads the file through its own history::Database on the GUI thread (the training thread has
-// another) and, while visible, polls Database::dataVersion() every second: runs that another
-// connection writes (the GUI's training thread, `airbench train` in a terminal) appear on their
-// own, and runs whose writer died show as "interrupted".
+// It reads and edits the history through a HistoryController and, while visible, has it poll the
+// file: runs that another connection writes (the GUI's training thread, `airbench train` in a
+// terminal) appear on their own, and runs whose writer died show as "interrupted".
 
-#include <QElapsedTimer>
 #include <QString>
 #include <QWidget>
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,15 +24,14 @@ class QPushButton;
 class QSortFilterProxyModel;
 class QStackedWidget;
 class QTableView;
-class QTimer;
 
 namespace airbench::history {
-class Database;
 struct RunDetails;
-}  // namespace airbench::history
+}
 
 namespace airbench::ui {
 
+class HistoryController;
 class HistoryCurvePlot;
 class RunComparison;
 class RunGroupModel;
@@ -45,18 +41,14 @@ class RunsPanel : public QWidget {
     Q_OBJECT
 
 public:
-    static constexpr int kPollIntervalMs = 1000;
     static constexpr int kMaxCompared = 10;  // one colour each
 
-    // Opens `databasePath` (created when missing); when that fails the panel says why and stays
-    // empty.
-    explicit RunsPanel(const QString& databasePath, QWidget* parent = nullptr);
+    // `history` must outlive the panel. When it could not be opened, the panel says why and
+    // stays empty and disabled.
+    explicit RunsPanel(HistoryController* history, QWidget* parent = nullptr);
     ~RunsPanel() override;
 
-    QString databasePath() const { return path_; }
-    // Null when the file could not be opened (openError() says why).
-    history::Database* database() const { return db_.get(); }
-    QString openError() const { return openError_; }
+    HistoryController* history() const { return history_; }
 
     RunHistoryModel* model() const { return model_; }
     QSortFilterProxyModel* proxy() const { return proxy_; }
@@ -83,15 +75,10 @@ public:
     // The runs selected in the runs table, whatever the view shows (a reset keeps these).
     std::vector<int64_t> selectedTableIds() const;
     void selectIds(const std::vector<int64_t>& ids);
-    // The newest network run `id` kept (its "checkpoint" file, if that still exists); empty when
-    // it kept none.
-    QString checkpointOf(int64_t id) const;
     // The last thing said below the table (what was deleted or exported, or an error).
     QString statusText() const;
 
 public slots:
-    // Re-reads the runs when another connection wrote since the last look (always when forced).
-    void refresh(bool force = false);
     void setGrouped(bool grouped);
     // Overlays the selected runs' curves (the first kMaxCompared of them).
     void compareSelected();
@@ -119,6 +106,8 @@ protected:
 
 private:
     void createLayout();
+    // Re-reads the runs and what shows them (the history changed).
+    void reload();
     void applyFilter();
     void updateCounts();
     void updateOpenNetwork();
@@ -129,11 +118,7 @@ private:
     void say(const QString& text, bool error = false);
     void exportWithDialog(const QString& suffix, const QString& filter);
 
-    QString path_;
-    std::unique_ptr<history::Database> db_;
-    QString openError_;
-    int64_t lastVersion_ = -1;
-    QElapsedTimer sinceInterruptCheck_;
+    HistoryController* history_;
     std::vector<int64_t> keptSelection_;           // across a model reset
     std::vector<std::string> keptGroupSelection_;  // configuration keys, across a reset
     bool columnsFitted_ = false;                   // to the first runs listed
@@ -143,7 +128,6 @@ private:
     QSortFilterProxyModel* proxy_;
     RunGroupModel* groups_;
     RunComparison* comparison_;
-    QTimer* poll_;
 
     QLineEdit* filter_;
     QComboBox* status_;

@@ -44,10 +44,7 @@ public:
     const SelectionResultPtr& result() const { return result_; }
 
     QDoubleSpinBox* keepBox() const { return keep_; }
-    QComboBox* scoreBox() const { return score_; }
-    QComboBox* directionBox() const { return direction_; }
     QDoubleSpinBox* epochsBox() const { return epochs_; }
-    QComboBox* recipeBox() const { return recipe_; }
     QSpinBox* runsBox() const { return runs_; }
     QCheckBox* classMixBox() const { return classMix_; }
     QPushButton* runButton() const { return run_; }

@@ -22,8 +22,6 @@ public:
     // Selects the recipe; false (and no change) when the registry has no such name.
     bool setCurrentRecipe(const QString& name);
 
-    RecipeModel* model() const { return model_; }
-    QTreeView* view() const { return view_; }
     QString descriptionText() const;
 
 signals:

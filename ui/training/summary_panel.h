@@ -21,7 +21,6 @@ public:
     // The headline as plain text (what tests read).
     QString summaryText() const;
     RunTableModel* model() const { return model_; }
-    QTableView* table() const { return table_; }
 
 public slots:
     // Summarises batch `batch` of the session (its completed runs so far).

@@ -15,7 +15,7 @@
 #include "explorer/mask_panel.h"
 #include "explorer/scoring_panel.h"
 #include "main_window.h"
-#include "training/hyperparameter_form.h"
+#include "training/run_config_form.h"
 #include "training/loss_plot.h"
 #include "training/training_controller.h"
 #include "training/training_session.h"

@@ -4,6 +4,7 @@
 // runs count as runs but not in the statistics; the most recently active group comes first.
 
 #include "common/format.h"
+#include "runs/history_controller.h"
 #include "runs/run_group_model.h"
 #include "ui_test_support.h"
 
@@ -12,6 +13,7 @@
 #include <airbench/history.h>
 #include <airbench/run_recorder.h>
 
+#include <QFile>
 #include <QLocale>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -53,8 +55,9 @@ class TestRunGroupModel : public QObject {
     Q_OBJECT
 
     QTemporaryDir dir_;
-    std::unique_ptr<Database> db_;
-    std::vector<int64_t> a_, b_;  // the runs of groups A and B, oldest first
+    std::unique_ptr<Database> db_;                // writes the runs
+    std::unique_ptr<HistoryController> history_;  // what the model reads through
+    std::vector<int64_t> a_, b_;                  // the runs of groups A and B, oldest first
     int64_t c_ = 0;
 
     // Distinct millisecond timestamps: the group order is by the last run's start.
@@ -104,10 +107,11 @@ private slots:
         }
         tick();
         a_.push_back(writeRun(*db_, sampleRecord(2, 11.5), 3, 10, 0.94));
+        history_ = std::make_unique<HistoryController>(QString::fromStdString(db_->path()));
     }
 
     void runsWithTheSameConfigurationFormOneRow() {
-        RunGroupModel model(db_.get());
+        RunGroupModel model(history_.get());
         QVERIFY(model.reload());
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(model.columnCount(), int(RunGroupModel::ColumnCount));
@@ -131,7 +135,7 @@ private slots:
     }
 
     void countsMeanStdAndConfidenceMatchHandComputedValues() {
-        RunGroupModel model(db_.get());
+        RunGroupModel model(history_.get());
         QVERIFY(model.reload());
         const int a = rowWith(model, a_.front());
         const int b = rowWith(model, b_.front());
@@ -163,7 +167,7 @@ private slots:
     }
 
     void groupWithoutFinishedRunsShowsNoStatistics() {
-        RunGroupModel model(db_.get());
+        RunGroupModel model(history_.get());
         QVERIFY(model.reload());
         const int c = rowWith(model, c_);
         QCOMPARE(model.index(c, RunGroupModel::RunsColumn).data().toInt(), 1);
@@ -175,7 +179,7 @@ private slots:
     }
 
     void filterNarrowsTheGroups() {
-        RunGroupModel model(db_.get());
+        RunGroupModel model(history_.get());
         history::RunFilter filter;
         filter.recipe = "airbench96";
         model.setFilter(filter);
@@ -192,7 +196,7 @@ private slots:
     }
 
     void reloadSeesNewRuns() {
-        RunGroupModel model(db_.get());
+        RunGroupModel model(history_.get());
         QVERIFY(model.reload());
         Database other(db_->path());
         tick();
@@ -227,7 +231,7 @@ private slots:
         // Not JSON: shown as is.
         QCOMPARE(RunGroupModel::describeConfiguration("plain"), QStringLiteral("plain"));
 
-        RunGroupModel model(db_.get());
+        RunGroupModel model(history_.get());
         QVERIFY(model.reload());
         const int a = rowWith(model, a_.front());
         QCOMPARE(text(model, a, RunGroupModel::ConfigurationColumn),
@@ -242,7 +246,15 @@ private slots:
     }
 
     void withoutADatabaseTheTableIsEmpty() {
-        RunGroupModel model(nullptr);
+        // A path below a regular file can never be created.
+        const QString file = dir_.filePath(QStringLiteral("plain-file"));
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+        }
+        HistoryController closed(file + QStringLiteral("/h.sqlite"));
+        QVERIFY(!closed.isOpen());
+        RunGroupModel model(&closed);
         QVERIFY(model.reload());
         QCOMPARE(model.rowCount(), 0);
     }

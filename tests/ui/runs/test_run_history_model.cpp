@@ -4,6 +4,7 @@
 // rows are inserted, not a reset, so a view keeps its selection); tags and notes edited in place.
 
 #include "common/format.h"
+#include "runs/history_controller.h"
 #include "runs/run_history_model.h"
 #include "ui_test_support.h"
 
@@ -12,6 +13,7 @@
 #include <airbench/history.h>
 #include <airbench/run_recorder.h>
 
+#include <QFile>
 #include <QItemSelectionModel>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -47,7 +49,8 @@ class TestRunHistoryModel : public QObject {
 
     QTemporaryDir dir_;
     QString path_;
-    std::unique_ptr<Database> db_;
+    std::unique_ptr<Database> db_;                // writes the runs
+    std::unique_ptr<HistoryController> history_;  // what the model reads through
     // Written oldest first: a (seed 0, 90%), b (seed 1, 92%), c (airbench96, 80%), failed.
     qint64 a_ = 0, b_ = 0, c_ = 0, failed_ = 0;
 
@@ -71,12 +74,16 @@ private slots:
         recorder.onStart(planOf(3, 10));
         recorder.fail("diverged: loss is NaN");
         failed_ = recorder.runId();
+        history_ = std::make_unique<HistoryController>(path_);
     }
 
-    void cleanup() { db_.reset(); }
+    void cleanup() {
+        history_.reset();
+        db_.reset();
+    }
 
     void rowsAreTheRunsNewestFirst() {
-        RunHistoryModel model(db_.get());
+        RunHistoryModel model(history_.get());
         QCOMPARE(model.rowCount(), 4);
         QCOMPARE(model.columnCount(), int(RunHistoryModel::ColumnCount));
         QCOMPARE(idAt(model, 0), failed_);
@@ -91,7 +98,7 @@ private slots:
     }
 
     void columnsShowWhatWasRecorded() {
-        RunHistoryModel model(db_.get());
+        RunHistoryModel model(history_.get());
         const int b = model.rowOf(b_);
         QCOMPARE(cell(model, b, RunHistoryModel::IdColumn), QString::number(b_));
         QCOMPARE(cell(model, b, RunHistoryModel::RecipeColumn), QStringLiteral("airbench94"));
@@ -133,7 +140,7 @@ private slots:
     }
 
     void sortRoleHoldsNumbers() {
-        RunHistoryModel model(db_.get());
+        RunHistoryModel model(history_.get());
         const int b = model.rowOf(b_);
         const QVariant tta =
             model.index(b, RunHistoryModel::TtaAccuracyColumn).data(RunHistoryModel::SortRole);
@@ -158,7 +165,7 @@ private slots:
     }
 
     void sortsThroughAProxy() {
-        RunHistoryModel model(db_.get());
+        RunHistoryModel model(history_.get());
         QSortFilterProxyModel proxy;
         proxy.setSourceModel(&model);
         proxy.setSortRole(RunHistoryModel::SortRole);
@@ -178,7 +185,7 @@ private slots:
     }
 
     void filtersByRecipeStatusAndText() {
-        RunHistoryModel model(db_.get());
+        RunHistoryModel model(history_.get());
         history::RunFilter filter;
         filter.recipe = "airbench96";
         model.setFilter(filter);
@@ -214,7 +221,7 @@ private slots:
     }
 
     void reloadInsertsNewRunsAndKeepsTheSelection() {
-        RunHistoryModel model(db_.get());
+        RunHistoryModel model(history_.get());
         QItemSelectionModel selection(&model);
         selection.select(model.index(model.rowOf(b_), 0),
                          QItemSelectionModel::Select | QItemSelectionModel::Rows);
@@ -259,7 +266,7 @@ private slots:
     }
 
     void runningRunShowsItsEpoch() {
-        RunHistoryModel model(db_.get());
+        RunHistoryModel model(history_.get());
         RunRecorder recorder(*db_, sampleRecord(9));
         recorder.onStart(planOf(3, 10));
         int64_t step = 0;
@@ -273,7 +280,7 @@ private slots:
     }
 
     void tagsAndNotesAreEditedInPlace() {
-        RunHistoryModel model(db_.get());
+        RunHistoryModel model(history_.get());
         const int a = model.rowOf(a_);
         const QModelIndex tags = model.index(a, RunHistoryModel::TagsColumn);
         const QModelIndex notes = model.index(a, RunHistoryModel::NotesColumn);
@@ -302,7 +309,7 @@ private slots:
     }
 
     void colorsDecorateTheIdColumn() {
-        RunHistoryModel model(db_.get());
+        RunHistoryModel model(history_.get());
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.setRunColors({{b_, QColor(Qt::red)}});
         QCOMPARE(changed.count(), 1);
@@ -316,7 +323,15 @@ private slots:
     }
 
     void withoutADatabaseTheTableIsEmpty() {
-        RunHistoryModel model(nullptr);
+        // A path below a regular file can never be created.
+        const QString file = dir_.filePath(QStringLiteral("plain-file"));
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+        }
+        HistoryController closed(file + QStringLiteral("/h.sqlite"));
+        QVERIFY(!closed.isOpen());
+        RunHistoryModel model(&closed);
         QVERIFY(model.reload());
         QCOMPARE(model.rowCount(), 0);
         QVERIFY(!(model.flags(model.index(0, RunHistoryModel::TagsColumn)) & Qt::ItemIsEditable));
@@ -330,7 +345,7 @@ private slots:
         const QDateTime utc(QDate(2026, 11, 27), QTime(10, 15, 3, 123), QTimeZone::utc());
         QCOMPARE(RunHistoryModel::localTime("2026-11-27T10:15:03.123Z"),
                  utc.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
-        RunHistoryModel model(db_.get());
+        RunHistoryModel model(history_.get());
         QCOMPARE(model.headerData(RunHistoryModel::RecipeColumn, Qt::Horizontal).toString(),
                  QStringLiteral("Recipe"));
         QCOMPARE(model.headerData(RunHistoryModel::TtaAccuracyColumn, Qt::Horizontal).toString(),

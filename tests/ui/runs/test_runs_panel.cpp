@@ -5,6 +5,7 @@
 // written; export writes CSV or JSON of the selected (else the listed) runs; filters; new runs
 // from another connection appear while the panel is shown; an unopenable file disables it.
 
+#include "runs/history_controller.h"
 #include "runs/history_curve_plot.h"
 #include "runs/run_comparison.h"
 #include "runs/run_group_model.h"
@@ -85,12 +86,14 @@ class TestRunsPanel : public QObject {
     QTemporaryDir dir_;
     QString path_;
     std::unique_ptr<Database> db_;
+    std::unique_ptr<HistoryController> history_;  // newPanel()'s
     // Oldest first: a (seed 0, 3 epochs, 90%), b (seed 1, 2 epochs, 92%), c (seed 2, 1 epoch,
     // 94%) of one configuration; d (airbench96, 2 epochs, 80%).
     int64_t a_ = 0, b_ = 0, c_ = 0, d_ = 0;
 
     std::unique_ptr<RunsPanel> newPanel() {
-        auto panel = std::make_unique<RunsPanel>(path_);
+        history_ = std::make_unique<HistoryController>(path_);
+        auto panel = std::make_unique<RunsPanel>(history_.get());
         panel->resize(1000, 700);
         return panel;
     }
@@ -113,12 +116,15 @@ private slots:
         d_ = writeRun(*db_, sampleRecord(0, 11.5, "airbench96"), 2, 10, 0.80);
     }
 
-    void cleanup() { db_.reset(); }
+    void cleanup() {
+        history_.reset();
+        db_.reset();
+    }
 
     void listsEveryRunNewestFirst() {
         auto panel = newPanel();
-        QVERIFY(panel->database());
-        QVERIFY(panel->openError().isEmpty());
+        QVERIFY(panel->history()->isOpen());
+        QVERIFY(panel->history()->openError().isEmpty());
         QCOMPARE(panel->model()->rowCount(), 4);
         QCOMPARE(panel->table()->model()->rowCount(), 4);
         QCOMPARE(panel->table()->model()->index(0, 0).data(RunHistoryModel::IdRole).toLongLong(),
@@ -134,7 +140,8 @@ private slots:
     void columnsFitTheFirstRunsListed() {
         // A fresh history: empty when the window opens, runs arrive later.
         const QString fresh = dir_.filePath(QStringLiteral("fresh.sqlite"));
-        RunsPanel panel(fresh);
+        HistoryController history(fresh);
+        RunsPanel panel(&history);
         panel.resize(1000, 700);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -145,7 +152,7 @@ private slots:
             Database other(fresh.toStdString());
             writeRun(other, sampleRecord(0, 11.5, "airbench96_faster"), 1, 10, 0.9);
         }
-        panel.refresh();
+        history.refresh();
         QCOMPARE(panel.model()->rowCount(), 1);
         const QFontMetrics metrics = panel.table()->fontMetrics();
         for (int column :
@@ -163,7 +170,7 @@ private slots:
             Database other(fresh.toStdString());
             writeRun(other, sampleRecord(1, 11.5, "airbench96_faster"), 1, 10, 0.9);
         }
-        panel.refresh();
+        history.refresh();
         QCOMPARE(panel.model()->rowCount(), 2);
         QCOMPARE(panel.table()->columnWidth(RunHistoryModel::RecipeColumn), 60);
     }
@@ -245,7 +252,7 @@ private slots:
 
         // A reload while grouped (a new run, a filter) keeps the runs table's own selection: the
         // group's runs must not leak into it.
-        panel->refresh(true);
+        panel->history()->refresh(true);
         QVERIFY(panel->selectedTableIds().empty());
         QCOMPARE(panel->selectedIds(), (std::vector<int64_t>{c_, b_, a_}));
 
@@ -452,12 +459,12 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(panel->model()->rowCount(), 5, 5000);
         QCOMPARE(panel->model()->record(0).id, fresh);
 
-        // Hidden: no polling; refresh() catches up.
+        // Hidden: no polling; a refresh catches up.
         panel->hide();
         writeRun(other, sampleRecord(9), 1, 10, 0.95);
-        QTest::qWait(RunsPanel::kPollIntervalMs + 300);
+        QTest::qWait(HistoryController::kPollIntervalMs + 300);
         QCOMPARE(panel->model()->rowCount(), 5);
-        panel->refresh();
+        panel->history()->refresh();
         QCOMPARE(panel->model()->rowCount(), 6);
     }
 
@@ -474,7 +481,7 @@ private slots:
 
         QTest::qSleep(3);  // a later updated_at
         history::test::feedEpoch(live, 1, 10, step);
-        panel->refresh();
+        panel->history()->refresh();
         QCOMPARE(panel->comparison()->count(), 1);
         QCOMPARE(panel->lossPlot()->curveOf(0)->dataCount(), 20);
         QCOMPARE(panel->accuracyPlot()->curveOf(0)->dataCount(), 2);
@@ -489,11 +496,12 @@ private slots:
             QFile f(file);
             QVERIFY(f.open(QIODevice::WriteOnly));
         }
-        RunsPanel panel(file + QStringLiteral("/history.sqlite"));
-        QVERIFY(!panel.database());
-        QVERIFY(!panel.openError().isEmpty());
+        HistoryController history(file + QStringLiteral("/history.sqlite"));
+        RunsPanel panel(&history);
+        QVERIFY(!history.isOpen());
+        QVERIFY(!history.openError().isEmpty());
         QVERIFY(!panel.isEnabled());
-        QVERIFY2(panel.statusText().contains(panel.openError()), qPrintable(panel.statusText()));
+        QVERIFY2(panel.statusText().contains(history.openError()), qPrintable(panel.statusText()));
         QCOMPARE(panel.model()->rowCount(), 0);
         QVERIFY(!panel.exportSelected(dir_.filePath(QStringLiteral("never.csv"))));
         QVERIFY(!panel.deleteSelected());
