@@ -351,6 +351,8 @@ void MainWindow::readSettings(const MainWindowOptions& options) {
     if (!recipes_->setCurrentRecipe(wanted)) {
         showError(tr("Unknown recipe '%1'; showing %2.").arg(wanted, recipes_->currentRecipe()));
     }
+    // The picker says nothing when it already showed that recipe; the form follows it anyway.
+    onRecipeChanged(recipes_->currentRecipe());
 
     dataset_->setSubsets(saved.trainSubset(), saved.testSubset());
     if (!options.loadDataset) {

@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,24 @@ namespace airbench {
 namespace {
 
 namespace fs = std::filesystem;
+
+// toml++ keeps a table's keys sorted; the file's order is where each key was written. The sweep's
+// dimensions follow the file, and of two mistakes the first in the file is the one named.
+struct Entry {
+    const toml::key* key;
+    const toml::node* node;
+};
+std::vector<Entry> inFileOrder(const toml::table& table) {
+    std::vector<Entry> entries;
+    for (auto&& [key, node] : table) {
+        entries.push_back({&key, &node});
+    }
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        const toml::source_position &x = a.key->source().begin, &y = b.key->source().begin;
+        return x.line != y.line ? x.line < y.line : x.column < y.column;
+    });
+    return entries;
+}
 
 class Reader {
 public:
@@ -137,7 +156,9 @@ private:
 };
 
 void readData(const Reader& r, const toml::table& t, Experiment& e) {
-    for (auto&& [k, node] : t) {
+    for (const Entry& entry : inFileOrder(t)) {
+        const toml::key& k = *entry.key;
+        const toml::node& node = *entry.node;
         const std::string key(k.str());
         if (key == "path") {
             e.data.path = r.resolvePath(r.text(node, key));
@@ -188,7 +209,9 @@ std::vector<double> valuesOf(const Reader& r, const toml::node& node, const Knob
 
 void readSeeds(const Reader& r, const toml::table& t, Experiment& e) {
     int64_t count = -1, first = 0;
-    for (auto&& [k, node] : t) {
+    for (const Entry& entry : inFileOrder(t)) {
+        const toml::key& k = *entry.key;
+        const toml::node& node = *entry.node;
         const std::string key(k.str());
         if (key == "count") {
             count = r.integer(node, key, 1, 100000);
@@ -225,7 +248,9 @@ void readSeeds(const Reader& r, const toml::table& t, Experiment& e) {
 }
 
 void readRun(const Reader& r, const toml::table& t, Experiment& e) {
-    for (auto&& [k, node] : t) {
+    for (const Entry& entry : inFileOrder(t)) {
+        const toml::key& k = *entry.key;
+        const toml::node& node = *entry.node;
         const std::string key(k.str());
         if (key == "retries") {
             e.retries = static_cast<int>(r.integer(node, key, 0, 100));
@@ -277,7 +302,9 @@ Experiment parseExperiment(const std::string& text, const std::string& path) {
     }
     const Recipe& recipe = findRecipe(e.recipe);
     std::set<std::string> swept;
-    for (auto&& [k, node] : doc) {
+    for (const Entry& entry : inFileOrder(doc)) {
+        const toml::key& k = *entry.key;
+        const toml::node& node = *entry.node;
         const std::string key(k.str());
         if (key == "recipe") {
             continue;
@@ -291,12 +318,16 @@ Experiment parseExperiment(const std::string& text, const std::string& path) {
         } else if (key == "data") {
             readData(r, r.table(node, key), e);
         } else if (key == "fixed") {
-            for (auto&& [fk, value] : r.table(node, key)) {
+            for (const Entry& knobEntry : inFileOrder(r.table(node, key))) {
+                const toml::key& fk = *knobEntry.key;
+                const toml::node& value = *knobEntry.node;
                 const Knob& knob = r.recipeKnob(fk.source(), std::string(fk.str()), recipe);
                 e.fixed[std::string(knob.key)] = r.knobValue(value, knob);
             }
         } else if (key == "sweep" || key == "zip") {
-            for (auto&& [sk, values] : r.table(node, key)) {
+            for (const Entry& knobEntry : inFileOrder(r.table(node, key))) {
+                const toml::key& sk = *knobEntry.key;
+                const toml::node& values = *knobEntry.node;
                 const std::string knobKey(sk.str());
                 const Knob& knob = r.recipeKnob(sk.source(), knobKey, recipe);
                 if (!swept.insert(knobKey).second) {

@@ -103,6 +103,9 @@ Submission submitToSlurm(TrialStore& store, const std::vector<int64_t>& indices,
         out << "#!/bin/sh\n"
                "# Written by `airbench experiment submit`: array element $SLURM_ARRAY_TASK_ID runs\n"
                "# its chunk of trials; on USR1 (before the time limit) it requeues itself.\n"
+               "# USR1 ignored until the worker handles it: a warning that comes while the\n"
+               "# program starts must not kill it (USR1's default action).\n"
+               "trap '' USR1\n"
                "exec "
             << quoted(o.executable) << " experiment worker " << quoted(store.directory())
             << " --submission " << s.number << " --chunk \"$SLURM_ARRAY_TASK_ID\" --slurm\n";
@@ -118,7 +121,9 @@ Submission submitToSlurm(TrialStore& store, const std::vector<int64_t>& indices,
     if (o.maxParallel > 0) {
         command << "%" << o.maxParallel;
     }
-    command << " --requeue --signal=B:USR1@" << o.signalSeconds << " --ntasks=1"
+    // --open-mode=append: a requeued element adds to its output instead of replacing it, so
+    // the output tells every run of the element.
+    command << " --requeue --signal=B:USR1@" << o.signalSeconds << " --ntasks=1 --open-mode=append"
             << " --output=" << quoted((folder / (std::to_string(s.number) + "_%A_%a.out")).string());
     if (!o.partition.empty()) {
         command << " --partition=" << quoted(o.partition);

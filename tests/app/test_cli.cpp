@@ -3,11 +3,14 @@
 #include "support/test_data.h"
 
 #include <airbench/device.h>
+#include <airbench/knobs.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -50,6 +53,40 @@ private Q_SLOTS:
         QCOMPARE(r.out.contains(", fused kernels"), airbench::networkKernelsAvailable());
         r = runCli({"train", "--help"});
         QVERIFY(r.out.contains("--label-smoothing") && r.out.contains("--json"));
+    }
+
+    // `train --help` is generated from the knob table: every knob's flag is there (a flag knob
+    // with its --no- form), and every other option is one of the command's own, listed here, so
+    // a hyperparameter added by hand next to the table fails.
+    void trainHelpListsExactlyTheKnobs() {
+        const Result r = runCli({"train", "--help"});
+        QCOMPARE(r.code, 0);
+        QSet<QString> listed;
+        const QRegularExpression option(QStringLiteral("(?:^|[\\s,])(--[a-z0-9][a-z0-9-]*)"));
+        for (const QString& line : r.out.split('\n')) {
+            if (!line.trimmed().startsWith('-')) {
+                continue;  // only the option column, not the help texts that mention flags
+            }
+            const QString column = line.trimmed().section(QStringLiteral("  "), 0, 0);
+            for (auto it = option.globalMatch(column); it.hasNext();) {
+                listed.insert(it.next().captured(1));
+            }
+        }
+        QSet<QString> expected = {"--help",         "--recipe",       "--config",     "--from-run",
+                                  "--print-config", "--json",         "--save-model", "--mask",
+                                  "--quiet",        "--no-record",    "--db",         "--data",
+                                  "--dataset",      "--train-subset", "--test-subset"};
+        for (const airbench::Knob& knob : airbench::knobs()) {
+            const QString flag = QString::fromUtf8(knob.flag.data(), qsizetype(knob.flag.size()));
+            expected.insert(flag);
+            if (knob.type == airbench::KnobType::Flag) {
+                expected.insert("--no-" + flag.mid(2));
+            }
+        }
+        const QSet<QString> extra = listed - expected, missing = expected - listed;
+        QVERIFY2(extra.isEmpty(), qPrintable("not in the knob table: " + extra.values().join(' ')));
+        QVERIFY2(missing.isEmpty(),
+                 qPrintable("missing from --help: " + missing.values().join(' ')));
     }
 
     void usageErrorsExitWithTwo() {

@@ -92,8 +92,8 @@ retries = 4
                  QString("/exp/sweep.toml:1:1: key 'epochs': is not an experiment setting (name, "
                          "recipe, directory, [data], [fixed], [sweep], [zip], [seeds], [run])"));
         QVERIFY(refusal("[fixed]\nepoch = 3\n").startsWith("/exp/sweep.toml:2:1: key 'epoch': is not a knob"));
-        QVERIFY(refusal("[fixed]\nepochs = \"3\"\n").contains(":2:10: key 'epochs': must be a number in [0.01, 1000]"));
-        QVERIFY(refusal("[fixed]\nepochs = 5000\n").contains("key 'epochs': must be a number in [0.01, 1000], got 5000"));
+        QVERIFY(refusal("[fixed]\nepochs = \"3\"\n").contains(":2:10: key 'epochs': must be a number in [1e-04, 1000]"));
+        QVERIFY(refusal("[fixed]\nepochs = 5000\n").contains("key 'epochs': must be a number in [1e-04, 1000], got 5000"));
         QVERIFY(refusal("[fixed]\nbatch_size = 2.5\n").contains("key 'batch_size': must be an integer"));
         QVERIFY(refusal("[fixed]\nhead_lr = 0.5\n").contains("key 'head_lr': is not a knob of airbench94"));
         QVERIFY(refusal("[fixed]\nseed = 1\n").contains("key 'seed': is a run setting: put it in [run]"));

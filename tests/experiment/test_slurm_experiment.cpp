@@ -23,8 +23,7 @@ using test::SlurmCluster;
 
 namespace {
 
-QString experimentText(const QString& name, const QString& batchSizes, double epochs,
-                       int retries) {
+QString experimentText(const QString& name, const QString& batchSizes, double epochs, int retries) {
     return QString(R"(name = "%1"
 [data]
 path = "%2"
@@ -84,17 +83,35 @@ class TestSlurmExperiment : public QObject {
         const auto r = airbench({"experiment", "status", dir, "--json"});
         return QJsonDocument::fromJson(r.output.toUtf8()).object();
     }
-    // Until no trial is queued or running (or the timeout).
+    // Until nothing runs and Slurm lists no element of the experiment any more (or the
+    // timeout): what is queued then stays queued until it is submitted again.
     QJsonObject waitUntilSettled(const QString& dir, int timeoutMs = 600000) {
         QElapsedTimer clock;
         clock.start();
         QJsonObject s;
+        auto listedInSqueue = [](const QJsonObject& status) {
+            for (const QJsonValue& submission : status["slurm"].toArray()) {
+                if (!submission.toObject()["squeue"].toObject().isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        };
         do {
             QTest::qWait(1000);
             s = status(dir);
-        } while ((s["queued"].toInt() > 0 || s["running"].toInt() > 0) &&
-                 clock.elapsed() < timeoutMs);
+        } while ((s["running"].toInt() > 0 || listedInSqueue(s)) && clock.elapsed() < timeoutMs);
         return s;
+    }
+    // What to show when a count is off: the status and the elements' own output.
+    QString explain(const QString& dir) {
+        QString text = airbench({"experiment", "status", dir}).output;
+        for (const QString& out : QDir(dir + "/slurm").entryList({"*.out"}, QDir::Files)) {
+            QFile f(dir + "/slurm/" + out);
+            f.open(QIODevice::ReadOnly);
+            text += "--- " + out + "\n" + QString::fromUtf8(f.readAll().right(1500));
+        }
+        return text + cluster_->logTail(15);
     }
     QString jobIdOf(const test::SlurmCommandResult& submitted) {
         const auto match = QRegularExpression("job array (\\d+)").match(submitted.output);
@@ -130,12 +147,13 @@ private Q_SLOTS:
                      submitted.output.contains("4 elements"),
                  qPrintable(submitted.output));
         const QJsonObject s = waitUntilSettled(dir);
-        QVERIFY2(s["done"].toInt() == 8, qPrintable(cluster_->logTail()));
+        QVERIFY2(s["done"].toInt() == 8, qPrintable(explain(dir)));
         QCOMPARE(filesIn(dir + "/results", "*.json"), 8);
         QCOMPARE(temporaryFilesUnder(dir), 0);
         const QString db = cluster_->workDirectory() + "/history.sqlite";
         auto collected = airbench({"experiment", "collect", dir, "--db", db});
-        QVERIFY2(collected.output.contains("collected 8 new runs"), qPrintable(collected.describe()));
+        QVERIFY2(collected.output.contains("collected 8 new runs"),
+                 qPrintable(collected.describe()));
         collected = airbench({"experiment", "collect", dir, "--db", db});
         QVERIFY(collected.output.contains("collected 0 new runs") &&
                 collected.output.contains("8 already there"));
@@ -167,21 +185,27 @@ private Q_SLOTS:
         QTest::qWait(1000);
         QVERIFY(cluster_->run("scancel", {job + "_0"}).ok());
         QVERIFY(cluster_->run("scontrol", {"requeue", job + "_1"}).ok());
-        // The third element: warned as before its time limit, once it runs.
+        // The third element: warned as before its time limit, once its trial runs.
         clock.restart();
-        while (!elementsIn(job, "RUNNING").contains(job + "_2") && clock.elapsed() < 180000) {
-            QTest::qWait(300);
+        const QString output = dir + "/slurm/1_" + job + "_2.out";
+        auto trialStarted = [&output] {
+            QFile f(output);
+            return f.open(QIODevice::ReadOnly) && f.readAll().contains("attempt");
+        };
+        while (!trialStarted() && clock.elapsed() < 180000) {
+            QTest::qWait(200);
         }
-        QTest::qWait(1500);
+        QVERIFY2(trialStarted(), qPrintable(explain(dir)));
         QVERIFY(cluster_->run("scancel", {"--signal=USR1", "--batch", job + "_2"}).ok());
 
         QJsonObject s = waitUntilSettled(dir);
-        QCOMPARE(s["done"].toInt(), 3);  // the requeued and warned ones finished again
+        // The requeued and warned ones finished again.
+        QVERIFY2(s["done"].toInt() == 3, qPrintable(explain(dir)));
         QCOMPARE(s["queued"].toInt(), 1);  // the cancelled one: no result, no live claim
         QCOMPARE(filesIn(dir + "/results", "*.json"), 3);
         QCOMPARE(temporaryFilesUnder(dir), 0);
-        const auto resubmitted = airbench({"experiment", "resubmit", dir, "--partition",
-                                           cluster_->partition()});
+        const auto resubmitted =
+            airbench({"experiment", "resubmit", dir, "--partition", cluster_->partition()});
         QVERIFY2(resubmitted.output.contains("submitted 1 trials"),
                  qPrintable(resubmitted.describe()));
         s = waitUntilSettled(dir);

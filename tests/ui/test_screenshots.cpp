@@ -1,10 +1,13 @@
 // Screenshots of the window during and after a real two-run session, and of the Runs tab after
 // five real runs of two configurations (CIFAR-10 subset when found, else Fashion-MNIST), written
 // as PNGs to $AIRBENCH_SCREENSHOT_DIR or build-gui/screenshots. docs/screenshots/main-*.png are
-// copies of these. Asserts only that the images were written and the runs recorded.
+// copies of these. Each image is read back and must show what it is taken for: the window at its
+// size, and in it the curves of every run in that run's colour (CurvePlot::runColor).
 
+#include "common/curve_plot.h"
 #include "data/dataset_panel.h"
 #include "main_window.h"
+#include "runs/history_curve_plot.h"
 #include "runs/run_history_model.h"
 #include "runs/runs_panel.h"
 #include "training/run_config_form.h"
@@ -32,6 +35,40 @@ QString screenshotDir() {
     return qEnvironmentVariableIsEmpty("AIRBENCH_SCREENSHOT_DIR")
                ? QStringLiteral(AIRBENCH_SCREENSHOT_DEFAULT_DIR)
                : qEnvironmentVariable("AIRBENCH_SCREENSHOT_DIR");
+}
+
+// Pixels of `image` within a small distance of `colour` (antialiased edges blend; a curve's
+// middle keeps its colour).
+int pixelsNear(const QImage& image, const QColor& colour) {
+    const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
+    int count = 0;
+    for (int y = 0; y < rgb.height(); ++y) {
+        const auto* line = reinterpret_cast<const QRgb*>(rgb.constScanLine(y));
+        for (int x = 0; x < rgb.width(); ++x) {
+            if (std::abs(qRed(line[x]) - colour.red()) < 24 &&
+                std::abs(qGreen(line[x]) - colour.green()) < 24 &&
+                std::abs(qBlue(line[x]) - colour.blue()) < 24) {
+                ++count;
+            }
+        }
+    }
+    return count;
+}
+
+// The PNG at `path`, read back: the window's size, and each of `runs` drawn as a curve in its
+// colour. A curve across a plot takes hundreds of pixels; a legend's sample line takes a few
+// dozen, so a run whose curve is missing fails.
+void verifyScreenshot(const QString& path, const QWidget& window, int runs) {
+    const QImage image(path);
+    QVERIFY2(!image.isNull(), qPrintable(path + " cannot be read back"));
+    QCOMPARE(image.size(), window.size() * window.devicePixelRatio());
+    for (int run = 0; run < runs; ++run) {
+        const int pixels = pixelsNear(image, CurvePlot::runColor(run));
+        QVERIFY2(pixels > 150, qPrintable(QStringLiteral("%1: run %2's colour covers %3 pixels")
+                                              .arg(path)
+                                              .arg(run)
+                                              .arg(pixels)));
+    }
 }
 
 }  // namespace
@@ -75,11 +112,13 @@ private slots:
         QTest::qWait(200);  // one more flush and repaint
         const QString training = QDir(dir).filePath(QStringLiteral("main-training.png"));
         QVERIFY(w.grab().save(training));
+        verifyScreenshot(training, w, 2);
 
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 240000);
         QTest::qWait(200);
         const QString done = QDir(dir).filePath(QStringLiteral("main-finished.png"));
         QVERIFY(w.grab().save(done));
+        verifyScreenshot(done, w, 2);
         qInfo("wrote %s and %s", qPrintable(training), qPrintable(done));
     }
 
@@ -134,6 +173,9 @@ private slots:
         QTest::qWait(200);  // the queued replots
         const QString path = QDir(dir).filePath(QStringLiteral("main-runs.png"));
         QVERIFY(w.grab().save(path));
+        // Five selected runs overlaid in the tab's plots, each in its own colour.
+        QVERIFY(runs->lossPlot()->graphCount() >= 5);
+        verifyScreenshot(path, w, 5);
         qInfo("wrote %s", qPrintable(path));
     }
 };

@@ -53,19 +53,25 @@ private:
     QLocale locale_;
 };
 
+// The options that need this build's CUDA kernels, on a build without them.
+bool lacksItsKernels(const Knob& knob) {
+    return (knob.key == "fused_norm" || knob.key == "compact_pool") && !networkKernelsAvailable();
+}
+
 QString tooltipOf(const Knob& knob) {
     QString tip = QString::fromUtf8(knob.help.data(), int(knob.help.size()));
     if (!knob.unit.empty()) {
-        tip += QStringLiteral(" (%1)").arg(QString::fromUtf8(knob.unit.data(), int(knob.unit.size())));
+        tip +=
+            QStringLiteral(" (%1)").arg(QString::fromUtf8(knob.unit.data(), int(knob.unit.size())));
     }
     if (knob.type == KnobType::Real || knob.type == KnobType::Integer) {
-        tip += QStringLiteral(".\n") + QObject::tr("Allowed: %1.").arg(QString::fromStdString(
-                                                                   knob.describeRange()));
+        tip += QStringLiteral(".\n") +
+               QObject::tr("Allowed: %1.").arg(QString::fromStdString(knob.describeRange()));
     }
-    tip += QStringLiteral("\n") +
-           QObject::tr("Key: %1 (configuration files), option: %2")
-               .arg(QString::fromUtf8(knob.key.data(), int(knob.key.size())),
-                    QString::fromUtf8(knob.flag.data(), int(knob.flag.size())));
+    tip +=
+        QStringLiteral("\n") + QObject::tr("Key: %1 (configuration files), option: %2")
+                                   .arg(QString::fromUtf8(knob.key.data(), int(knob.key.size())),
+                                        QString::fromUtf8(knob.flag.data(), int(knob.flag.size())));
     return tip;
 }
 
@@ -96,6 +102,11 @@ RunConfigForm::RunConfigForm(QWidget* parent)
         row.editor = makeEditor(knob);
         row.editor->setObjectName(QString::fromUtf8(knob.key.data(), int(knob.key.size())));
         row.editor->setToolTip(tooltipOf(knob));
+        if (lacksItsKernels(knob)) {
+            row.editor->setToolTip(row.editor->toolTip() + QStringLiteral("\n") +
+                                   tr("This build has no CUDA kernels: a run that asks for them "
+                                      "says so and runs the usual operations."));
+        }
         row.section = section;
         row.layout = static_cast<QFormLayout*>(section->layout());
         if (knob.type == KnobType::Flag) {
@@ -121,9 +132,9 @@ QWidget* RunConfigForm::makeEditor(const Knob& knob) {
         case KnobType::Flag: {
             auto* box = new QCheckBox(tr(std::string(knob.label).c_str()));
             connect(box, &QCheckBox::toggled, this, [this, &knob] { onEdited(knob); });
-            if ((knob.key == "fused_norm" || knob.key == "compact_pool") &&
-                !networkKernelsAvailable()) {
-                box->setText(box->text() + tr(" (no CUDA kernels in this build)"));
+            if (lacksItsKernels(knob)) {
+                // Short, so that the form stays narrow; the tooltip says the rest.
+                box->setText(box->text() + tr(" (CUDA only)"));
             }
             return box;
         }
@@ -230,13 +241,12 @@ void RunConfigForm::refresh() {
         QFont font = label->font();
         font.setBold(overridden);
         label->setFont(font);
-        label->setStatusTip(overridden ? tr("%1 differs from %2's table (%3)")
-                                             .arg(QString::fromUtf8(knob.label.data(),
-                                                                    int(knob.label.size())),
-                                                  QString::fromStdString(recipe_.name),
-                                                  QString::fromStdString(knob.format(
-                                                      knobValue(knob, recipe_.hyp))))
-                                       : QString());
+        label->setStatusTip(
+            overridden ? tr("%1 differs from %2's table (%3)")
+                             .arg(QString::fromUtf8(knob.label.data(), int(knob.label.size())),
+                                  QString::fromStdString(recipe_.name),
+                                  QString::fromStdString(knob.format(knobValue(knob, recipe_.hyp))))
+                       : QString());
     }
     for (QGroupBox* section : sections_) {
         section->setVisible(sectionShown[section]);
@@ -252,7 +262,8 @@ void RunConfigForm::setRecipe(const Recipe& recipe) {
     }
     KnobValues kept;
     for (const auto& [key, value] : overrides_) {
-        if (knobApplies(findKnob(key), recipe) && !sameValue(value, knobValue(findKnob(key), recipe.hyp))) {
+        if (knobApplies(findKnob(key), recipe) &&
+            !sameValue(value, knobValue(findKnob(key), recipe.hyp))) {
             kept[key] = value;
         }
     }

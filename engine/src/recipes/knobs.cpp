@@ -48,7 +48,7 @@ const std::vector<Row>& rows() {
           "Training length; fractional: the last epoch is cut short",
           "Schedule",
           T::Real,
-          0.01,
+          1e-4,  // one step of 50,000 examples at batch 8: `bench --steps` times single steps
           1000,
           1,
           S::AllRecipes,

@@ -135,7 +135,7 @@ private Q_SLOTS:
         QVERIFY(refusal("[1]").contains("must be a JSON object"));
         QVERIFY(refusal(R"({"epoch": 3})").contains("cfg.json: 'epoch' is not a setting"));
         QVERIFY(
-            refusal(R"({"epochs": "3"})").contains("'epochs' must be a number in [0.01, 1000]"));
+            refusal(R"({"epochs": "3"})").contains("'epochs' must be a number in [1e-04, 1000]"));
         QVERIFY(refusal(R"({"epochs": 5000})").contains("'epochs' must be a number"));
         QVERIFY(refusal(R"({"batch_size": 2.5})").contains("'batch_size' must be an integer"));
         QVERIFY(refusal(R"({"lookahead": 1})").contains("'lookahead' must be true or false"));
