@@ -17,9 +17,9 @@
 #include "runs/runs_panel.h"
 #include "selection/selection_panel.h"
 #include "training/accuracy_plot.h"
-#include "training/run_config_form.h"
 #include "training/loss_plot.h"
 #include "training/recipe_picker.h"
+#include "training/run_config_form.h"
 #include "training/run_settings.h"
 #include "training/summary_panel.h"
 #include "training/training_controller.h"
@@ -52,10 +52,6 @@
 #include <QVBoxLayout>
 
 namespace airbench::ui {
-namespace {
-
-}  // namespace
-
 MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent) : QMainWindow(parent) {
     registerEngineMetaTypes();
     setWindowTitle(tr("Airbench Workbench"));
@@ -503,11 +499,11 @@ void MainWindow::startTrainingWith(const MaskPtr& mask) {
         log_->appendLine(QString());
     }
     const std::string overrides = describeOverrides(config.overrides);
-    log_->appendLine(tr("%1, %2: %3")
-                         .arg(QString::fromStdString(config.recipe),
-                              formatCount(config.run.runs, tr("run"), tr("runs")),
-                              overrides.empty() ? tr("the recipe's table")
-                                                : QString::fromStdString(overrides)));
+    log_->appendLine(
+        tr("%1, %2: %3")
+            .arg(QString::fromStdString(config.recipe),
+                 formatCount(config.run.runs, tr("run"), tr("runs")),
+                 overrides.empty() ? tr("the recipe's table") : QString::fromStdString(overrides)));
     log_->appendLine(tr("data: %1, %2 train / %3 test images")
                          .arg(QString::fromStdString(data.name),
                               used(config.data.trainSubset, data.train.size()),

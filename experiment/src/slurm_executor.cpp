@@ -60,7 +60,8 @@ std::string now() {
 }
 
 std::string submissionPath(const TrialStore& store, int number) {
-    return (fs::path(store.directory()) / "slurm" / ("submission-" + std::to_string(number) + ".json"))
+    return (fs::path(store.directory()) / "slurm" /
+            ("submission-" + std::to_string(number) + ".json"))
         .string();
 }
 
@@ -101,7 +102,8 @@ Submission submitToSlurm(TrialStore& store, const std::vector<int64_t>& indices,
     {
         std::ofstream out(script);
         out << "#!/bin/sh\n"
-               "# Written by `airbench experiment submit`: array element $SLURM_ARRAY_TASK_ID runs\n"
+               "# Written by `airbench experiment submit`: array element $SLURM_ARRAY_TASK_ID "
+               "runs\n"
                "# its chunk of trials; on USR1 (before the time limit) it requeues itself.\n"
                "# USR1 ignored until the worker handles it: a warning that comes while the\n"
                "# program starts must not kill it (USR1's default action).\n"
@@ -124,7 +126,8 @@ Submission submitToSlurm(TrialStore& store, const std::vector<int64_t>& indices,
     // --open-mode=append: a requeued element adds to its output instead of replacing it, so
     // the output tells every run of the element.
     command << " --requeue --signal=B:USR1@" << o.signalSeconds << " --ntasks=1 --open-mode=append"
-            << " --output=" << quoted((folder / (std::to_string(s.number) + "_%A_%a.out")).string());
+            << " --output="
+            << quoted((folder / (std::to_string(s.number) + "_%A_%a.out")).string());
     if (!o.partition.empty()) {
         command << " --partition=" << quoted(o.partition);
     }
@@ -147,8 +150,9 @@ Submission submitToSlurm(TrialStore& store, const std::vector<int64_t>& indices,
     const Output out = runCommand(command.str());
     std::string id = out.text.substr(0, out.text.find_first_of(";\n"));
     if (out.status != 0 || id.empty() || id.find_first_not_of("0123456789") != std::string::npos) {
-        throw Error("sbatch refused the experiment: " +
-                    (out.text.empty() ? std::string("(no output; is Slurm installed?)") : out.text));
+        throw Error(
+            "sbatch refused the experiment: " +
+            (out.text.empty() ? std::string("(no output; is Slurm installed?)") : out.text));
     }
     s.jobId = id;
     const Json record = {{"number", s.number},
@@ -193,8 +197,7 @@ std::map<std::string, std::string> slurmElementStates(const std::vector<Submissi
         jobs += (jobs.empty() ? "" : ",") + s.jobId;
     }
     // One line per element (--array), recently ended ones too (--states=all).
-    const Output out =
-        runCommand("squeue -h --array --states=all -j " + jobs + " -o '%i %T'");
+    const Output out = runCommand("squeue -h --array --states=all -j " + jobs + " -o '%i %T'");
     std::istringstream lines(out.text);
     std::string element, state;
     while (lines >> element >> state) {

@@ -8,9 +8,9 @@
 #include "data/dataset_panel.h"
 #include "main_window.h"
 #include "training/accuracy_plot.h"
-#include "training/run_config_form.h"
 #include "training/loss_plot.h"
 #include "training/recipe_picker.h"
+#include "training/run_config_form.h"
 #include "training/run_table_model.h"
 #include "training/summary_panel.h"
 #include "training/training_controller.h"
@@ -316,8 +316,9 @@ private slots:
         QCOMPARE(w->recipePicker()->currentRecipe(), name);
         const RunConfig s = w->runConfigForm()->config();
         QCOMPARE(s.recipe, recipe.name);
-        QVERIFY(s.overrides ==
-                (KnobValues{{"epochs", 3.5}, {"label_smoothing", 0.125}, {"width_multiplier", 0.25}}));
+        QVERIFY(
+            s.overrides ==
+            (KnobValues{{"epochs", 3.5}, {"label_smoothing", 0.125}, {"width_multiplier", 0.25}}));
         QCOMPARE(s.run.seed, uint64_t(11));
         QCOMPARE(s.run.runs, 3);
         QVERIFY(s.run.device == DeviceRequest::Cpu);

@@ -10,7 +10,7 @@
 namespace airbench::ui {
 class MainWindow;
 class RunConfigForm;
-}
+}  // namespace airbench::ui
 
 namespace airbench::test {
 

@@ -10,9 +10,9 @@
 //   filters, histogram, data map --> ExampleQuery (index vectors) --> ExampleGridModel --> grid
 //   MaskPanel --trainRequested--> trainOnMaskRequested (MainWindow starts the run)
 
+#include <airbench/run_config.h>
 #include "analysis/analysis_types.h"
 #include "explorer/example_query.h"
-#include <airbench/run_config.h>
 
 #include <QWidget>
 

@@ -222,7 +222,8 @@ bool SelectionPanel::start() {
         }
     }
     request.options = options();
-    c.overrides["epochs"] = request.options.epochs;  // the scoring network trains as long as the arms
+    c.overrides["epochs"] =
+        request.options.epochs;  // the scoring network trains as long as the arms
     request.options.scoringTtaLevel = 0;
     if (!analysis_->runSelection(request)) {
         status_->setText(tr("Another job that trains networks is running: stop it or wait."));

@@ -5,8 +5,8 @@
 // compare: both accuracy distributions side by side, the means with 95% CIs, the difference and
 // Welch's t-test. Runs on the analysis thread with progress and Stop.
 
-#include "analysis/analysis_types.h"
 #include <airbench/run_config.h>
+#include "analysis/analysis_types.h"
 
 #include <QWidget>
 

@@ -69,9 +69,7 @@ public:
         }
         emit worker_.modelReady(index, TrainedModelPtr(std::move(model)));
     }
-    void onRunFailed(int index, const std::string&) override {
-        failedRun = started_ ? index : -1;
-    }
+    void onRunFailed(int index, const std::string&) override { failedRun = started_ ? index : -1; }
     bool stopRequested() const override { return worker_.stop_->load(std::memory_order_relaxed); }
 
 private:

@@ -1,5 +1,5 @@
-#include "support/test_data.h"
 #include <airbench/sha256.h>
+#include "support/test_data.h"
 
 #include <QtTest/QtTest>
 

@@ -54,10 +54,29 @@ private slots:
 
         QProcess cli;
         cli.setProgram(qEnvironmentVariable("AIRBENCH_BIN_DIR") + "/airbench");
-        cli.setArguments({"train", "--data", QString::fromStdString(test::cifarDir()),
-                          "--train-subset", "512", "--test-subset", "200", "--width", "0.125",
-                          "--batch-size", "128", "--epochs", "1", "--seed", "3", "--runs", "2",
-                          "--threads", "1", "--device", "cpu", "--db", cliDb});
+        cli.setArguments({"train",
+                          "--data",
+                          QString::fromStdString(test::cifarDir()),
+                          "--train-subset",
+                          "512",
+                          "--test-subset",
+                          "200",
+                          "--width",
+                          "0.125",
+                          "--batch-size",
+                          "128",
+                          "--epochs",
+                          "1",
+                          "--seed",
+                          "3",
+                          "--runs",
+                          "2",
+                          "--threads",
+                          "1",
+                          "--device",
+                          "cpu",
+                          "--db",
+                          cliDb});
         cli.start();
         QVERIFY(cli.waitForFinished(600000));
         QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
