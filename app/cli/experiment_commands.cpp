@@ -7,6 +7,7 @@
 #include <airbench/experiment_status.h>
 #include <airbench/history.h>
 #include <airbench/local_executor.h>
+#include <airbench/prepared_experiment.h>
 #include <airbench/runner.h>
 #include <airbench/slurm_executor.h>
 #include <airbench/trial_worker.h>
@@ -23,7 +24,6 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <set>
 
 namespace airbench::cli {
 namespace {
@@ -36,31 +36,12 @@ std::string thisProgram() {
     return error ? std::string("airbench") : self.string();
 }
 
-// The experiment's trials over its data: the data loaded (or found in the directory's cache of
-// its hash), the masks checked, the manifest written.
-struct Expanded {
-    Experiment experiment;
-    std::vector<Trial> trials;
-};
-
-Expanded expand(const std::string& file, bool quiet = false) {
-    Expanded e;
-    e.experiment = readExperimentFile(file);
-    RunRequest request;
-    request.config.recipe = e.experiment.recipe;
-    request.config.data = e.experiment.data;
+// The experiment's trials over its data, the manifest written; the data line printed.
+PreparedExperiment prepare(const std::string& file) {
     Runner runner;
-    const auto start = std::chrono::steady_clock::now();
-    const std::shared_ptr<const Dataset> data = runner.dataOf(request);
-    if (!quiet) {
-        printDataLine(*data, std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                           start)
-                                 .count());
-    }
-    e.trials = expandTrials(e.experiment, data->hash, data->train.size());
-    TrialStore store(e.experiment.directory);
-    store.writeManifest(e.experiment, e.trials, data->hash);
-    return e;
+    PreparedExperiment p = prepareExperiment(file, runner);
+    printDataLine(*p.data, p.dataSeconds);
+    return p;
 }
 
 void printStatus(const ExperimentStatus& s, bool live) {
@@ -86,8 +67,8 @@ int runNew(const NewOptions& o) {
     if (!out) {
         throw Error("cannot write " + o.file);
     }
-    std::fprintf(stderr, "wrote %s: edit it, then `airbench experiment run %s`\n",
-                 o.file.c_str(), o.file.c_str());
+    std::fprintf(stderr, "wrote %s: edit it, then `airbench experiment run %s`\n", o.file.c_str(),
+                 o.file.c_str());
     return 0;
 }
 
@@ -100,22 +81,14 @@ struct RunOptions {
 };
 
 int runLocal(const RunOptions& o) {
-    const Expanded e = expand(o.file);
+    const PreparedExperiment e = prepare(o.file);
     TrialStore store(e.experiment.directory);
     const ExperimentStatus before = statusOf(store);
     std::fprintf(stderr, "%s: %lld points x %zu seeds = %d trials in %s; %d done before\n",
                  e.experiment.name.c_str(), static_cast<long long>(e.experiment.pointCount()),
                  e.experiment.seeds.size(), before.total, store.directory().c_str(), before.done);
-    LocalRunOptions run;
+    LocalRunOptions run = localRunOptions(e.experiment.run, o.workers, o.threads);
     run.executable = thisProgram();
-    const bool gpus = e.experiment.run.device != DeviceRequest::Cpu && cudaDeviceCount() > 0;
-    run.oneGpuPerWorker = gpus;
-    run.workers = o.workers > 0 ? o.workers : gpus ? cudaDeviceCount() : 1;
-    if (gpus && run.workers > cudaDeviceCount()) {
-        throw Error("--workers " + std::to_string(run.workers) + " but this machine has " +
-                    std::to_string(cudaDeviceCount()) + " GPUs (one worker per GPU)");
-    }
-    run.threadsPerWorker = o.threads > 0 ? o.threads : e.experiment.run.threads;
     run.stop = interrupted;
     const bool live = isatty(STDERR_FILENO);
     run.progress = [live](const ExperimentStatus& s) { printStatus(s, live); };
@@ -156,8 +129,8 @@ public:
         std::fflush(stdout);
     }
     void onTrialDone(const ManifestTrial& t, const RunSummary& s) override {
-        std::printf("trial %s: done, TTA accuracy %.4f in %.2f s\n", t.id.c_str(),
-                    s.ttaValAccuracy, s.seconds);
+        std::printf("trial %s: done, TTA accuracy %.4f in %.2f s\n", t.id.c_str(), s.ttaValAccuracy,
+                    s.seconds);
         std::fflush(stdout);
     }
     void onTrialFailed(const ManifestTrial& t, const std::string& error) override {
@@ -224,22 +197,10 @@ struct SubmitOptions {
     SlurmOptions slurmOptions;
 };
 
-int submitPending(TrialStore& store, SlurmOptions options, bool onlyFailedOrMissing) {
-    const Manifest manifest = store.manifest();
-    const ExperimentStatus status = statusOf(store, manifest);
-    std::vector<int64_t> indices;
-    for (size_t i = 0; i < manifest.trials.size(); ++i) {
-        const TrialState s = status.states[i];
-        if (s == TrialState::Queued || (onlyFailedOrMissing && s == TrialState::Failed)) {
-            if (s == TrialState::Failed) {
-                store.clearFailures(manifest.trials[i].id);
-            }
-            indices.push_back(manifest.trials[i].index);
-        }
-    }
+int submitPending(TrialStore& store, SlurmOptions options, bool retryFailed) {
     options.executable = thisProgram();
     const auto start = std::chrono::steady_clock::now();
-    const Submission s = submitToSlurm(store, indices, options);
+    const Submission s = submitToSlurm(store, pendingTrials(store, retryFailed), options);
     std::printf("submitted %zu trials as job array %s (%d elements of up to %d trials) in %.2f s\n",
                 s.indices.size(), s.jobId.c_str(), s.tasks(), s.trialsPerTask,
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -249,10 +210,11 @@ int submitPending(TrialStore& store, SlurmOptions options, bool onlyFailedOrMiss
 
 int runSubmit(SubmitOptions o) {
     if (!o.slurm) {
-        throw Error("submit needs --slurm (the only cluster scheduler supported); "
-                    "`airbench experiment run` runs on this machine");
+        throw Error(
+            "submit needs --slurm (the only cluster scheduler supported); "
+            "`airbench experiment run` runs on this machine");
     }
-    const Expanded e = expand(o.target);
+    const PreparedExperiment e = prepare(o.target);
     TrialStore store(e.experiment.directory);
     return submitPending(store, o.slurmOptions, false);
 }
@@ -282,12 +244,13 @@ int runStatus(const DirectoryOptions& o) {
         nlohmann::json failed = nlohmann::json::array();
         for (size_t i = 0; i < manifest.trials.size(); ++i) {
             if (s.states[i] == TrialState::Failed) {
-                failed.push_back({{"id", manifest.trials[i].id},
-                                  {"configuration", manifest.trials[i].pointText},
-                                  {"seed", manifest.trials[i].seed},
-                                  {"failures", nlohmann::json::parse(
-                                                   store.failures(manifest.trials[i].id).value_or("{}"),
-                                                   nullptr, false)}});
+                failed.push_back(
+                    {{"id", manifest.trials[i].id},
+                     {"configuration", manifest.trials[i].pointText},
+                     {"seed", manifest.trials[i].seed},
+                     {"failures",
+                      nlohmann::json::parse(store.failures(manifest.trials[i].id).value_or("{}"),
+                                            nullptr, false)}});
             }
         }
         nlohmann::json slurm = nlohmann::json::array();
@@ -336,12 +299,8 @@ int runStatus(const DirectoryOptions& o) {
     }
     for (size_t i = 0; i < manifest.trials.size(); ++i) {
         if (s.states[i] == TrialState::Failed) {
-            const nlohmann::json f = nlohmann::json::parse(
-                store.failures(manifest.trials[i].id).value_or("{}"), nullptr, false);
-            std::string error = "?";
-            if (f.is_object() && f.contains("attempts") && !f["attempts"].empty()) {
-                error = f["attempts"].back().value("error", "?");
-            }
+            std::string error = store.lastError(manifest.trials[i].id);
+            error = error.empty() ? "?" : error;
             std::printf("failed: trial %s (%s, seed %llu): %s\n", manifest.trials[i].id.c_str(),
                         manifest.trials[i].pointText.c_str(),
                         static_cast<unsigned long long>(manifest.trials[i].seed), error.c_str());
@@ -352,19 +311,13 @@ int runStatus(const DirectoryOptions& o) {
 
 int runCancel(const DirectoryOptions& o) {
     TrialStore store(o.directory);
-    const Manifest manifest = store.manifest();
+    store.manifest();  // refuses a directory without an experiment
     for (const std::string& job : cancelSlurm(store)) {
         std::printf("cancelled slurm job %s\n", job.c_str());
     }
     // Local workers of this machine stop after their current step.
-    std::set<int64_t> workers;
-    for (const ManifestTrial& t : manifest.trials) {
-        const auto claim = store.claimOf(t.id);
-        if (claim && claim->slurmJob.empty() && claim->host == hostName() && claim->pid > 0 &&
-            workers.insert(claim->pid).second) {
-            ::kill(static_cast<pid_t>(claim->pid), SIGINT);
-            std::printf("stopping local worker %lld\n", static_cast<long long>(claim->pid));
-        }
+    for (const int64_t pid : stopLocalWorkers(store)) {
+        std::printf("stopping local worker %lld\n", static_cast<long long>(pid));
     }
     return 0;
 }
@@ -393,12 +346,10 @@ int runReport(const DirectoryOptions& o) {
         };
         const PointReport &a = point(o.compare.at(0)), &b = point(o.compare.at(1));
         const WelchTest w = comparePoints(a, b);
-        std::printf("point %lld (%s): %.4f +- %.4f over %d runs\n",
-                    static_cast<long long>(a.point), a.text.c_str(), a.accuracy.mean,
-                    a.accuracy.ci95, a.accuracy.count);
-        std::printf("point %lld (%s): %.4f +- %.4f over %d runs\n",
-                    static_cast<long long>(b.point), b.text.c_str(), b.accuracy.mean,
-                    b.accuracy.ci95, b.accuracy.count);
+        std::printf("point %lld (%s): %.4f +- %.4f over %d runs\n", static_cast<long long>(a.point),
+                    a.text.c_str(), a.accuracy.mean, a.accuracy.ci95, a.accuracy.count);
+        std::printf("point %lld (%s): %.4f +- %.4f over %d runs\n", static_cast<long long>(b.point),
+                    b.text.c_str(), b.accuracy.mean, b.accuracy.ci95, b.accuracy.count);
         std::printf("difference %+.4f, Welch t = %.3f, dof = %.1f, p = %.4g\n", w.difference, w.t,
                     w.dof, w.pValue);
         return 0;
@@ -413,8 +364,8 @@ int runReport(const DirectoryOptions& o) {
     }
     std::printf("%s (%s): %d of %d trials done, %d failed\n", r.name.c_str(), r.recipe.c_str(),
                 r.done, r.total, r.failed);
-    std::printf("%5s %5s %9s %8s %9s %9s %10s  %s\n", "point", "runs", "acc mean", "std",
-                "95% CI", "time s", "vs best p", "configuration");
+    std::printf("%5s %5s %9s %8s %9s %9s %10s  %s\n", "point", "runs", "acc mean", "std", "95% CI",
+                "time s", "vs best p", "configuration");
     for (size_t i = 0; i < r.points.size(); ++i) {
         const PointReport& p = r.points[i];
         const bool best = int(i) == r.best;
@@ -452,8 +403,7 @@ std::vector<Command> addExperimentCommands(CLI::App& app) {
     c = experiment->add_subcommand(
         "run", "Run an experiment's unfinished trials on this machine (again: resumes)");
     c->add_option("file", r->file, "The experiment file")->required()->check(CLI::ExistingFile);
-    c->add_option("--workers", r->workers,
-                  "Worker processes (default: one per GPU, or 1 on a CPU)")
+    c->add_option("--workers", r->workers, "Worker processes (default: one per GPU, or 1 on a CPU)")
         ->check(CLI::NonNegativeNumber);
     c->add_option("--threads", r->threads,
                   "CPU threads per worker (default: the file's, else the cores divided)")
@@ -462,8 +412,9 @@ std::vector<Command> addExperimentCommands(CLI::App& app) {
 
     auto w = std::make_shared<WorkerOptions>();
     c = experiment->add_subcommand(
-        "worker", "Run trials of an experiment directory in this process (what `run` and Slurm "
-                  "array elements start)");
+        "worker",
+        "Run trials of an experiment directory in this process (what `run` and Slurm "
+        "array elements start)");
     c->add_option("directory", w->directory, "The experiment directory")
         ->required()
         ->check(CLI::ExistingDirectory);
@@ -502,7 +453,8 @@ std::vector<Command> addExperimentCommands(CLI::App& app) {
     status->add_flag("--json", so->json, "Print JSON");
     commands.push_back({status, [so = so] { return runStatus(*so); }});
 
-    auto [cancel, co] = addDirectory("cancel", "Cancel an experiment's Slurm jobs and local workers");
+    auto [cancel, co] =
+        addDirectory("cancel", "Cancel an experiment's Slurm jobs and local workers");
     commands.push_back({cancel, [co = co] { return runCancel(*co); }});
 
     auto [collect, lo] =

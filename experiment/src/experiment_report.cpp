@@ -23,7 +23,7 @@ Json number(double v) {
 }
 
 Json summaryJson(const Summary& s) {
-    return {{"runs", s.count},     {"mean", number(s.count ? s.mean : NAN)},
+    return {{"runs", s.count},         {"mean", number(s.count ? s.mean : NAN)},
             {"std", number(s.stddev)}, {"ci95", number(s.ci95)},
             {"min", number(s.min)},    {"max", number(s.max)}};
 }
@@ -40,11 +40,18 @@ ExperimentReport reportOf(const TrialStore& store) {
     r.name = manifest.name;
     r.recipe = manifest.recipe;
     r.total = static_cast<int>(manifest.trials.size());
+    r.trials.resize(manifest.trials.size());
     std::map<int64_t, size_t> rowOf;
-    for (const ManifestTrial& t : manifest.trials) {
+    for (size_t i = 0; i < manifest.trials.size(); ++i) {
+        const ManifestTrial& t = manifest.trials[i];
         if (!rowOf.count(t.point)) {
             rowOf[t.point] = r.points.size();
-            r.points.push_back({t.point, t.pointText});
+            PointReport point;
+            point.point = t.point;
+            point.text = t.pointText;
+            point.swept = t.swept;
+            point.maskName = t.maskName;
+            r.points.push_back(std::move(point));
         }
         PointReport& p = r.points[rowOf[t.point]];
         ++p.trials;
@@ -52,9 +59,10 @@ ExperimentReport reportOf(const TrialStore& store) {
             const Json j = Json::parse(*text, nullptr, false);
             if (j.is_object() && j.contains("summary")) {
                 const double acc = numberIn(j["summary"], "tta_val_acc");
+                r.trials[i] = {acc, numberIn(j["summary"], "seconds")};
                 if (std::isfinite(acc)) {
                     p.accuracies.push_back(acc);
-                    p.seconds.push_back(numberIn(j["summary"], "seconds"));
+                    p.seconds.push_back(r.trials[i].seconds);
                 }
                 ++r.done;
             }
@@ -98,13 +106,14 @@ std::string reportJson(const ExperimentReport& r) {
         }
         points.push_back(row);
     }
-    const Json j = {{"experiment", r.name},
-                    {"recipe", r.recipe},
-                    {"trials", r.total},
-                    {"done", r.done},
-                    {"failed", r.failed},
-                    {"best_point", r.best >= 0 ? Json(r.points[size_t(r.best)].point) : Json(nullptr)},
-                    {"points", points}};
+    const Json j = {
+        {"experiment", r.name},
+        {"recipe", r.recipe},
+        {"trials", r.total},
+        {"done", r.done},
+        {"failed", r.failed},
+        {"best_point", r.best >= 0 ? Json(r.points[size_t(r.best)].point) : Json(nullptr)},
+        {"points", points}};
     return j.dump(2);
 }
 
@@ -129,10 +138,9 @@ std::string reportCsv(const ExperimentReport& r) {
         const bool compared = r.best >= 0 && int(i) != r.best && p.accuracy.count > 0;
         csv << p.point << ",\"" << text << "\"," << p.trials << "," << p.accuracy.count << ","
             << cell(p.accuracy.count ? p.accuracy.mean : NAN) << "," << cell(p.accuracy.stddev)
-            << "," << cell(p.accuracy.ci95) << "," << cell(p.time.count ? p.time.mean : NAN)
-            << "," << cell(p.time.stddev) << ","
-            << (compared ? cell(r.againstBest[i].difference) : "") << ","
-            << (compared ? cell(r.againstBest[i].pValue) : "") << "\n";
+            << "," << cell(p.accuracy.ci95) << "," << cell(p.time.count ? p.time.mean : NAN) << ","
+            << cell(p.time.stddev) << "," << (compared ? cell(r.againstBest[i].difference) : "")
+            << "," << (compared ? cell(r.againstBest[i].pValue) : "") << "\n";
     }
     return csv.str();
 }
@@ -155,8 +163,7 @@ CollectResult collectIntoHistory(const TrialStore& store, history::Database& db)
         const Json& summary = j["summary"];
         history::RunDetails run;
         history::RunRecord& r = run.record;
-        const std::string key = manifest.name + "\n" + t.id;
-        r.uid = sha256Hex(key.data(), key.size()).substr(0, 32);
+        r.uid = trialRunUid(manifest.name, t.id);
         r.recipe = config.value("recipe", manifest.recipe);
         r.configJson = config.dump();
         if (config.contains("dataset")) {
@@ -194,8 +201,7 @@ CollectResult collectIntoHistory(const TrialStore& store, history::Database& db)
         r.plannedEpochs = r.epochsDone;
         r.plannedSteps = r.steps;
         const std::vector<float> losses = j.value("step_losses", std::vector<float>());
-        history::LossBucketer bucketer(
-            history::bucketSizeFor(static_cast<int64_t>(losses.size())));
+        history::LossBucketer bucketer(history::bucketSizeFor(static_cast<int64_t>(losses.size())));
         for (size_t s = 0; s < losses.size(); ++s) {
             bucketer.add(static_cast<int64_t>(s + 1), 0, losses[s]);
         }
@@ -203,6 +209,28 @@ CollectResult collectIntoHistory(const TrialStore& store, history::Database& db)
         (db.insertRun(run) > 0 ? c.imported : c.present)++;
     }
     return c;
+}
+
+std::string trialRunUid(const std::string& experimentName, const std::string& trialId) {
+    const std::string key = experimentName + "\n" + trialId;
+    return sha256Hex(key.data(), key.size()).substr(0, 32);
+}
+
+int64_t historyIdOfTrial(const history::Database& database, const std::string& experimentName,
+                         const std::string& trialId) {
+    const std::string uid = trialRunUid(experimentName, trialId);
+    history::RunFilter filter;
+    filter.withConfig = false;
+    // Among the experiment's runs first; then among all, should someone have edited its tags.
+    for (const std::string& tag : {"experiment:" + experimentName, std::string()}) {
+        filter.tag = tag;
+        for (const history::RunRecord& run : database.runs(filter)) {
+            if (run.uid == uid) {
+                return run.id;
+            }
+        }
+    }
+    return 0;
 }
 
 }  // namespace airbench

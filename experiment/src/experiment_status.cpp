@@ -31,4 +31,20 @@ ExperimentStatus statusOf(const TrialStore& store, const Manifest& manifest) {
     return s;
 }
 
+std::vector<int64_t> pendingTrials(TrialStore& store, bool retryFailed) {
+    const Manifest manifest = store.manifest();
+    const ExperimentStatus status = statusOf(store, manifest);
+    std::vector<int64_t> indices;
+    for (size_t i = 0; i < manifest.trials.size(); ++i) {
+        const TrialState state = status.states[i];
+        if (state == TrialState::Failed && retryFailed) {
+            store.clearFailures(manifest.trials[i].id);
+        } else if (state != TrialState::Queued) {
+            continue;
+        }
+        indices.push_back(manifest.trials[i].index);
+    }
+    return indices;
+}
+
 }  // namespace airbench

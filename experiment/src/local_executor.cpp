@@ -1,3 +1,4 @@
+#include <airbench/device.h>
 #include <airbench/error.h>
 #include <airbench/local_executor.h>
 
@@ -7,6 +8,7 @@
 #include <unistd.h>
 #include <chrono>
 #include <cstring>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,8 +25,8 @@ struct Worker {
 
 // Starts `EXECUTABLE experiment worker DIR --threads T` with its own environment additions.
 pid_t spawnWorker(const LocalRunOptions& o, const std::string& directory, int threads, int slot) {
-    std::vector<std::string> args = {o.executable, "experiment", "worker", directory,
-                                     "--threads", std::to_string(threads)};
+    std::vector<std::string> args = {o.executable, "experiment", "worker",
+                                     directory,    "--threads",  std::to_string(threads)};
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e) {
         const std::string entry(*e);
@@ -48,8 +50,8 @@ pid_t spawnWorker(const LocalRunOptions& o, const std::string& directory, int th
     }
     envp.push_back(nullptr);
     pid_t pid = 0;
-    const int error = posix_spawn(&pid, o.executable.c_str(), nullptr, nullptr, argv.data(),
-                                  envp.data());
+    const int error =
+        posix_spawn(&pid, o.executable.c_str(), nullptr, nullptr, argv.data(), envp.data());
     if (error != 0) {
         throw Error("cannot start a worker (" + o.executable + "): " + std::strerror(error));
     }
@@ -70,8 +72,9 @@ void blameDeadWorker(TrialStore& store, const Manifest& manifest, pid_t pid, int
     for (const ManifestTrial& t : manifest.trials) {
         const auto claim = store.claimOf(t.id);
         if (claim && claim->host == host && claim->pid == pid && !store.finished(t.id)) {
-            store.recordFailure(t.id, "the worker process (pid " + std::to_string(pid) + ") " +
-                                          describeExit(status) + " during this trial",
+            store.recordFailure(t.id,
+                                "the worker process (pid " + std::to_string(pid) + ") " +
+                                    describeExit(status) + " during this trial",
                                 store.log(t.id));
             store.release(t.id);
         }
@@ -114,7 +117,8 @@ LocalRunResult runLocally(TrialStore& store, const LocalRunOptions& o) {
             }
             const Worker gone = running[k];
             running.erase(running.begin() + static_cast<std::ptrdiff_t>(k));
-            const bool clean = WIFEXITED(exit) && (WEXITSTATUS(exit) == 0 || WEXITSTATUS(exit) == 130);
+            const bool clean =
+                WIFEXITED(exit) && (WEXITSTATUS(exit) == 0 || WEXITSTATUS(exit) == 130);
             if (!clean) {
                 ++result.workerDeaths;
                 blameDeadWorker(store, manifest, gone.pid, exit);
@@ -134,6 +138,32 @@ LocalRunResult runLocally(TrialStore& store, const LocalRunOptions& o) {
         o.progress(result.status);
     }
     return result;
+}
+
+LocalRunOptions localRunOptions(const RunOptions& trials, int workers, int threadsPerWorker) {
+    LocalRunOptions run;
+    const int gpus = trials.device == DeviceRequest::Cpu ? 0 : cudaDeviceCount();
+    run.oneGpuPerWorker = gpus > 0;
+    run.workers = workers > 0 ? workers : std::max(1, gpus);
+    if (gpus > 0 && run.workers > gpus) {
+        throw Error(std::to_string(run.workers) + " workers but this machine has " +
+                    std::to_string(gpus) + " GPUs (one worker per GPU)");
+    }
+    run.threadsPerWorker = threadsPerWorker > 0 ? threadsPerWorker : trials.threads;
+    return run;
+}
+
+std::vector<int64_t> stopLocalWorkers(const TrialStore& store) {
+    const std::string host = hostName();
+    std::set<int64_t> workers;
+    for (const ManifestTrial& t : store.manifest().trials) {
+        const auto claim = store.claimOf(t.id);
+        if (claim && claim->slurmJob.empty() && claim->host == host && claim->pid > 0 &&
+            workers.insert(claim->pid).second) {
+            ::kill(static_cast<pid_t>(claim->pid), SIGINT);
+        }
+    }
+    return {workers.begin(), workers.end()};
 }
 
 }  // namespace airbench

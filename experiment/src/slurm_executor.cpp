@@ -206,6 +206,16 @@ std::map<std::string, std::string> slurmElementStates(const std::vector<Submissi
     return states;
 }
 
+bool slurmStateIsLive(const std::string& state) {
+    for (const char* live : {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUE",
+                             "SUSPENDED", "RESIZING", "SIGNALING", "STAGE_OUT"}) {
+        if (state.find(live) != std::string::npos) {
+            return true;  // REQUEUE also matches REQUEUED, REQUEUE_FED and REQUEUE_HOLD
+        }
+    }
+    return false;
+}
+
 std::vector<std::string> cancelSlurm(const TrialStore& store) {
     std::vector<std::string> cancelled;
     for (const Submission& s : submissions(store)) {

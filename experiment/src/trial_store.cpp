@@ -1,4 +1,5 @@
 #include <airbench/error.h>
+#include <airbench/slurm_executor.h>
 #include <airbench/trial_store.h>
 
 #include <nlohmann/json.hpp>
@@ -55,11 +56,7 @@ bool slurmElementLive(const std::string& job) {
     char line[128];
     bool live = false;
     while (std::fgets(line, sizeof line, pipe)) {
-        const std::string state(line);
-        for (const char* s : {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUE",
-                              "SUSPENDED", "RESIZING", "SIGNALING", "STAGE_OUT"}) {
-            live = live || state.find(s) != std::string::npos;
-        }
+        live = live || slurmStateIsLive(line);
     }
     const int status = pclose(pipe);
     // squeue missing or refusing (no cluster): cannot tell either.
@@ -139,14 +136,13 @@ void TrialStore::writeManifest(const Experiment& e, const std::vector<Trial>& tr
                         {"point", t.point},
                         {"seed", t.seed},
                         {"point_text", describePoint(t)},
+                        {"swept", t.swept},
+                        {"mask_name", t.maskName},
                         {"config", Json::parse(runConfigToJson(t.config))}});
     }
-    const Json manifest = {{"name", e.name},
-                           {"recipe", e.recipe},
-                           {"dataset_hash", datasetHash},
-                           {"retries", e.retries},
-                           {"source", e.sourcePath},
-                           {"trials", list}};
+    const Json manifest = {
+        {"name", e.name},       {"recipe", e.recipe},     {"dataset_hash", datasetHash},
+        {"retries", e.retries}, {"source", e.sourcePath}, {"trials", list}};
     writeFileAtomically((fs::path(directory_) / "trials.json").string(), manifest.dump(1));
     if (auto text = readFile(e.sourcePath)) {
         writeFileAtomically((fs::path(directory_) / "experiment.toml").string(), *text);
@@ -173,7 +169,9 @@ Manifest TrialStore::manifest() const {
         for (const Json& t : j.at("trials")) {
             m.trials.push_back({t.at("id").get<std::string>(), t.at("index").get<int64_t>(),
                                 t.at("point").get<int64_t>(), t.at("seed").get<uint64_t>(),
-                                t.value("point_text", std::string()), t.at("config").dump()});
+                                t.value("point_text", std::string()), t.at("config").dump(),
+                                t.value("swept", KnobValues()),
+                                t.value("mask_name", std::string())});
         }
         return m;
     } catch (const Json::exception& e) {
@@ -206,6 +204,19 @@ std::optional<std::string> TrialStore::failures(const std::string& id) const {
     return readFile(path("failures", id));
 }
 
+std::string TrialStore::lastError(const std::string& id) const {
+    const auto text = failures(id);
+    if (!text) {
+        return {};
+    }
+    const Json j = Json::parse(*text, nullptr, false);
+    if (!j.is_object() || !j.contains("attempts") || !j["attempts"].is_array() ||
+        j["attempts"].empty() || !j["attempts"].back().is_object()) {
+        return {};
+    }
+    return j["attempts"].back().value("error", std::string());
+}
+
 void TrialStore::recordFailure(const std::string& id, const std::string& error,
                                const std::string& log) {
     Json j = Json::object();
@@ -216,8 +227,7 @@ void TrialStore::recordFailure(const std::string& id, const std::string& error,
         }
     }
     j["id"] = id;
-    j["attempts"].push_back(
-        {{"error", error}, {"log", log}, {"host", hostName()}, {"at", now()}});
+    j["attempts"].push_back({{"error", error}, {"log", log}, {"host", hostName()}, {"at", now()}});
     writeFileAtomically(path("failures", id), j.dump(1));
 }
 
@@ -271,8 +281,9 @@ bool TrialStore::claim(const std::string& id, const TrialClaim& mine) {
             throw Error("cannot claim trial " + id + " (" + file + "): " + std::strerror(errno));
         }
         const auto held = claimOf(id);
-        const bool mineAlready = held && ((!mine.slurmJob.empty() && held->slurmJob == mine.slurmJob) ||
-                                          (held->host == mine.host && held->pid == mine.pid));
+        const bool mineAlready =
+            held && ((!mine.slurmJob.empty() && held->slurmJob == mine.slurmJob) ||
+                     (held->host == mine.host && held->pid == mine.pid));
         if (held && !mineAlready && claimIsLive(*held)) {
             return false;
         }

@@ -2,6 +2,7 @@
 // CIFAR-10: two workers, a report, an idempotent collect, a rerun that resumes, a wider sweep
 // that runs only its new points, a failing trial, and a worker killed with SIGKILL mid-trial.
 
+#include <airbench/experiment_report.h>
 #include <airbench/history.h>
 
 #include "support/test_data.h"
@@ -142,6 +143,23 @@ private Q_SLOTS:
         const auto runs = history.runs();
         QCOMPARE(runs[0].tags, std::vector<std::string>{"experiment:tiny"});
         QCOMPARE(history.groups().size(), size_t(2));  // one per learning rate
+
+        // The library's view of the same: every trial's accuracy, each point's swept values,
+        // and each trial's run found in the history by the uid collect gave it.
+        const TrialStore store(results_.toStdString());
+        const Manifest manifest = store.manifest();
+        const ExperimentReport library = reportOf(store);
+        QCOMPARE(library.trials.size(), size_t(4));
+        QCOMPARE(library.points.size(), size_t(2));
+        QCOMPARE(library.points[1].swept.at("learning_rate"), 11.5);
+        for (size_t i = 0; i < manifest.trials.size(); ++i) {
+            QVERIFY(library.trials[i].accuracy > 0 && library.trials[i].seconds > 0);
+            const int64_t id = historyIdOfTrial(history, "tiny", manifest.trials[i].id);
+            QVERIFY(id > 0);
+            QCOMPARE(history.run(id)->uid, trialRunUid("tiny", manifest.trials[i].id));
+            QCOMPARE(history.run(id)->ttaValAccuracy, library.trials[i].accuracy);
+        }
+        QCOMPARE(historyIdOfTrial(history, "other", manifest.trials[0].id), int64_t(0));
     }
 
     void aRerunResumesAndAWiderSweepRunsOnlyItsNewPoints() {
@@ -165,7 +183,8 @@ private Q_SLOTS:
     void aFailingTrialIsReportedWithItsLog() {
         AIRBENCH_REQUIRE_CIFAR();
         const QString file = tmp_.filePath("failing.toml");
-        write(file, experimentText("[8.0]", "[128, 1024]").replace("name = \"tiny\"", "name = \"failing\""));
+        write(file, experimentText("[8.0]", "[128, 1024]")
+                        .replace("name = \"tiny\"", "name = \"failing\""));
         Result r = cli({"experiment", "run", file});
         QCOMPARE(r.code, 1);
         r = cli({"experiment", "status", tmp_.filePath("failing"), "--json"});
@@ -187,7 +206,8 @@ private Q_SLOTS:
         AIRBENCH_REQUIRE_CIFAR();
         const QString file = tmp_.filePath("killed.toml");
         const QString dir = tmp_.filePath("killed");
-        write(file, experimentText("[8.0]", "[128]", 6).replace("name = \"tiny\"", "name = \"killed\""));
+        write(file,
+              experimentText("[8.0]", "[128]", 6).replace("name = \"tiny\"", "name = \"killed\""));
         QProcess run;
         run.start(qEnvironmentVariable("AIRBENCH_BIN_DIR") + "/airbench",
                   {"experiment", "run", file});

@@ -1,6 +1,7 @@
 // The experiment directory: whole files only, claims that one process holds at a time and that
 // a dead owner loses, failures counted against the retries.
 
+#include <airbench/experiment_status.h>
 #include <airbench/trial_store.h>
 
 #include <QDir>
@@ -39,6 +40,8 @@ private Q_SLOTS:
         QCOMPARE(m.trials.size(), size_t(4));
         QCOMPARE(m.trials[3].id, trials[3].id);
         QCOMPARE(m.trials[3].pointText, std::string("epochs=2"));
+        QVERIFY(m.trials[3].swept == (KnobValues{{"epochs", 2}}));
+        QCOMPARE(m.trials[3].maskName, std::string());
         const RunConfig back = runConfigFromJson(m.trials[3].configJson);
         QCOMPARE(back.run.seed, uint64_t(1));
         QCOMPARE(back.overrides.at("epochs"), 2.0);
@@ -72,6 +75,30 @@ private Q_SLOTS:
         QCOMPARE(store.claimOf("t2")->pid, int64_t(getpid()));
     }
 
+    // What run, submit and resubmit start: the queued trials; resubmit also the failed ones,
+    // with their failures forgotten. Never a running or finished one.
+    void pendingTrialsAreQueuedOrRetriedFailures() {
+        QTemporaryDir dir;
+        const Experiment e = parseExperiment("[sweep]\nepochs = [1, 2, 3, 4, 5]\n", "/exp/e.toml");
+        TrialStore store(dir.path().toStdString());
+        store.writeManifest(e, expandTrials(e, "hash", 100), "hash");
+        const Manifest m = store.manifest();
+        store.writeResult(m.trials[0].id, "{}");  // done
+        for (int attempt = 0; attempt <= e.retries; ++attempt) {
+            store.recordFailure(m.trials[1].id, "broken", "log");  // failed: retries spent
+        }
+        store.recordFailure(m.trials[2].id, "once", "log");  // queued: a retry left
+        QVERIFY(store.claim(m.trials[3].id, me()));          // running
+        QCOMPARE(statusOf(store).failed, 1);
+
+        QCOMPARE(pendingTrials(store, false), (std::vector<int64_t>{2, 4}));
+        QCOMPARE(store.failedAttempts(m.trials[1].id), e.retries + 1);
+        QCOMPARE(pendingTrials(store, true), (std::vector<int64_t>{1, 2, 4}));
+        QCOMPARE(store.failedAttempts(m.trials[1].id), 0);
+        QCOMPARE(store.failedAttempts(m.trials[2].id), 1);
+        QCOMPARE(statusOf(store).failed, 0);
+    }
+
     void resultsAndFailures() {
         QTemporaryDir dir;
         TrialStore store(dir.path().toStdString());
@@ -83,6 +110,8 @@ private Q_SLOTS:
         store.recordFailure("t", "third", "log 3");
         QCOMPARE(store.state("t", 2), TrialState::Failed);
         QVERIFY(store.failures("t")->find("log 3") != std::string::npos);
+        QCOMPARE(store.lastError("t"), std::string("third"));
+        QCOMPARE(store.lastError("never-failed"), std::string());
         store.clearFailures("t");
         QCOMPARE(store.state("t", 2), TrialState::Queued);
         store.writeResult("t", "{\"status\": \"done\"}");

@@ -3,7 +3,8 @@
 // read, diff and commit. Fixed knob values, swept ones (every combination of the [sweep] lists,
 // [zip] lists advancing together), masks and seeds expand into trials (trials.h); each trial is
 // one seeded run of a run configuration (run_config.h). `airbench experiment new` writes a
-// commented example of the format.
+// commented example of the format; experimentToToml writes any Experiment back as a file (the
+// GUI's Experiments tab makes its experiments that way).
 
 #include <airbench/dataset.h>
 #include <airbench/error.h>
@@ -35,11 +36,11 @@ struct Experiment {
     std::string directory;   // where trial results go (absolute)
     std::string recipe = "airbench94";
     DataSelection data;
-    std::vector<std::string> masks;  // absolute paths; each one more swept value (empty: none)
+    std::vector<std::string> masks;      // absolute paths; each one more swept value (empty: none)
     std::vector<std::string> maskWhere;  // "FILE:LINE:COLUMN" of each, for errors
-    KnobValues fixed;                // hyperparameters for every trial
-    std::vector<SweptKnob> grid;     // every combination, in file order
-    std::vector<SweptKnob> zipped;   // equal lengths; advance together as one dimension
+    KnobValues fixed;                    // hyperparameters for every trial
+    std::vector<SweptKnob> grid;         // every combination, in file order (the first outermost)
+    std::vector<SweptKnob> zipped;       // equal lengths; advance together as one dimension
     std::vector<uint64_t> seeds;
     RunOptions run;   // device, threads, compiled, ... (its seed and runs are the trials')
     int retries = 2;  // a failed trial is tried again this many times before it counts as failed
@@ -59,5 +60,14 @@ Experiment parseExperiment(const std::string& text, const std::string& path);
 // A commented example for `airbench experiment new`: the format, every section, the recipe's
 // own values as the starting point.
 std::string experimentTemplate(const std::string& name, const std::string& recipe);
+
+// `experiment` as an experiment file that readExperimentFile reads back equal (but for its
+// sourcePath and maskWhere, which say where it was read from): every field written out, paths
+// absolute, run settings only where they differ from the defaults, seeds as count and first
+// when they are consecutive. Throws ExperimentError for an experiment without seeds.
+std::string experimentToToml(const Experiment& experiment);
+// Writes experimentToToml(experiment) to `path` whole (a temporary file, then a rename).
+// Throws airbench::Error naming the path when it cannot.
+void writeExperimentFile(const Experiment& experiment, const std::string& path);
 
 }  // namespace airbench

@@ -5,6 +5,7 @@
 // run history, once each, grouped by the experiment's name.
 
 #include <airbench/stats.h>
+#include <airbench/train.h>
 #include <airbench/trial_store.h>
 
 #include <string>
@@ -18,16 +19,25 @@ namespace airbench {
 
 struct PointReport {
     int64_t point = 0;
-    std::string text;  // describePoint()
-    int trials = 0;    // seeds planned
+    std::string text;                         // describePoint()
+    KnobValues swept;                         // the point's swept values
+    std::string maskName;                     // its mask ("" without)
+    int trials = 0;                           // seeds planned
     std::vector<double> accuracies, seconds;  // of the finished ones, in seed order
     Summary accuracy, time;
+};
+
+// One trial's result, when it has one.
+struct TrialOutcome {
+    double accuracy = kNotMeasured;  // TTA accuracy
+    double seconds = kNotMeasured;   // the run clock
 };
 
 struct ExperimentReport {
     std::string name, recipe;
     int total = 0, done = 0, failed = 0;
-    std::vector<PointReport> points;  // in manifest order
+    std::vector<TrialOutcome> trials;  // one per trial, in manifest order
+    std::vector<PointReport> points;   // in manifest order
     int best = -1;  // the point with the highest mean accuracy (of those with a result)
     // Each point against the best (difference = point - best); the best's own is empty.
     std::vector<WelchTest> againstBest;
@@ -47,5 +57,10 @@ struct CollectResult {
 // Imports every finished trial as a run (tagged "experiment:<name>"), idempotently: a trial's
 // run has a uid derived from the experiment and the trial, so collecting again adds nothing.
 CollectResult collectIntoHistory(const TrialStore& store, history::Database& database);
+// The uid of a trial's run in the history: the same wherever and however often it is collected.
+std::string trialRunUid(const std::string& experimentName, const std::string& trialId);
+// The history id of a collected trial's run; 0 when it has not been collected into `database`.
+int64_t historyIdOfTrial(const history::Database& database, const std::string& experimentName,
+                         const std::string& trialId);
 
 }  // namespace airbench

@@ -4,6 +4,7 @@
 
 #include <airbench/trial_store.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,5 +20,10 @@ struct ExperimentStatus {
 
 ExperimentStatus statusOf(const TrialStore& store);
 ExperimentStatus statusOf(const TrialStore& store, const Manifest& manifest);
+
+// The trials a run or a submission starts, by manifest index: the queued ones, and with
+// `retryFailed` the failed ones too, whose failed attempts are forgotten so that they get their
+// retries again (resubmit). Running and finished trials are never among them.
+std::vector<int64_t> pendingTrials(TrialStore& store, bool retryFailed);
 
 }  // namespace airbench

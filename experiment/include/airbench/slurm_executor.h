@@ -18,10 +18,10 @@ struct SlurmOptions {
     std::string partition;
     int gpusPerTask = 0;
     int cpusPerTask = 0;
-    std::string memory;     // --mem, e.g. "16G"
-    std::string timeLimit;  // --time, e.g. "1:00:00"
-    int maxParallel = 0;    // the array's %N: elements running at once; 0: no limit
-    int trialsPerTask = 0;  // 0: kDefaultTrialsPerTask
+    std::string memory;                   // --mem, e.g. "16G"
+    std::string timeLimit;                // --time, e.g. "1:00:00"
+    int maxParallel = 0;                  // the array's %N: elements running at once; 0: no limit
+    int trialsPerTask = 0;                // 0: kDefaultTrialsPerTask
     std::vector<std::string> sbatchArgs;  // passed on as they are
     int signalSeconds = 120;              // the signal comes this long before the time limit
 };
@@ -49,6 +49,9 @@ Submission submitToSlurm(TrialStore& store, const std::vector<int64_t>& indices,
 std::vector<Submission> submissions(const TrialStore& store);
 // The Slurm state of every element squeue still lists ("1234_7" -> "RUNNING").
 std::map<std::string, std::string> slurmElementStates(const std::vector<Submission>& submissions);
+// Whether an element in this squeue state may still run (PENDING, RUNNING, REQUEUED, ...), as
+// opposed to one that ended (COMPLETED, CANCELLED, FAILED, TIMEOUT, ...).
+bool slurmStateIsLive(const std::string& state);
 // scancel of every submission's job; returns the job ids it cancelled.
 std::vector<std::string> cancelSlurm(const TrialStore& store);
 

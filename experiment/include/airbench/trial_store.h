@@ -42,6 +42,8 @@ struct ManifestTrial {
     uint64_t seed = 0;
     std::string pointText;   // describePoint()
     std::string configJson;  // runConfigToJson of its configuration
+    KnobValues swept;        // its point's swept values (empty in manifests before they had it)
+    std::string maskName;    // its point's mask ("" without)
 };
 
 struct Manifest {
@@ -73,6 +75,8 @@ public:
     int failedAttempts(const std::string& id) const;
     void recordFailure(const std::string& id, const std::string& error, const std::string& log);
     std::optional<std::string> failures(const std::string& id) const;  // JSON text
+    // The error of its last failed attempt ("" when it has none).
+    std::string lastError(const std::string& id) const;
     // Forgets a trial's failures (resubmitting failed trials starts their count again).
     void clearFailures(const std::string& id);
 
