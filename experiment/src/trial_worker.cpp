@@ -34,9 +34,9 @@ public:
     TrialRecorder(const std::string& logPath, const ManifestTrial& trial, int attempt,
                   const std::string& datasetHash, const std::function<bool()>& stop)
         : log_(logPath, std::ios::trunc), datasetHash_(datasetHash), stop_(stop) {
-        line("trial " + trial.id + " (" + trial.pointText + ", seed " +
-             std::to_string(trial.seed) + "), attempt " + std::to_string(attempt) + " on " +
-             hostName() + ", pid " + std::to_string(getpid()));
+        line("trial " + trial.id + " (" + trial.pointText + ", seed " + std::to_string(trial.seed) +
+             "), attempt " + std::to_string(attempt) + " on " + hostName() + ", pid " +
+             std::to_string(getpid()));
     }
 
     std::string configJson, device;
@@ -44,10 +44,10 @@ public:
 
     void onSetup(const RunSetup& setup) override {
         if (setup.facts.datasetHash != datasetHash_) {
-            throw ExperimentError(
-                "the data is not the experiment's: its examples hash to " +
-                setup.facts.datasetHash.substr(0, 12) + ", the manifest's to " +
-                datasetHash_.substr(0, 12) + " (was the dataset or a subset changed?)");
+            throw ExperimentError("the data is not the experiment's: its examples hash to " +
+                                  setup.facts.datasetHash.substr(0, 12) + ", the manifest's to " +
+                                  datasetHash_.substr(0, 12) +
+                                  " (was the dataset or a subset changed?)");
         }
         configJson = setup.configJson;
         device = setup.deviceName;
@@ -177,9 +177,8 @@ WorkSummary runTrials(TrialStore& store, const TrialWork& work, Runner& runner,
                     summary.stopped = true;
                     break;
                 }
-                const double wall = std::chrono::duration<double>(
-                                        std::chrono::steady_clock::now() - clock)
-                                        .count();
+                const double wall =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - clock).count();
                 store.writeResult(t->id, recordOf(*t, manifest, me, attempt, recorder, startedAt,
                                                   wall, store.log(t->id))
                                              .dump(1));

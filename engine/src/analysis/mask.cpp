@@ -1,9 +1,9 @@
 #include <airbench/error.h>
 #include <airbench/mask.h>
 
+#include <airbench/sha256.h>
 #include "util/base64.h"
 #include "util/random.h"
-#include <airbench/sha256.h>
 
 #include <nlohmann/json.hpp>
 

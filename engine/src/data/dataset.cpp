@@ -1,8 +1,8 @@
 #include <airbench/dataset.h>
 #include <airbench/error.h>
 
-#include "data/readers.h"
 #include <airbench/sha256.h>
+#include "data/readers.h"
 
 #include <algorithm>
 #include <cmath>

@@ -18,8 +18,8 @@ namespace airbench {
 struct TrialWork {
     // The trials this process may run, by manifest index; empty: all of them.
     std::vector<int64_t> indices;
-    std::string slurmJob;         // "JOB_TASK" when a Slurm array element runs them
-    std::function<bool()> stop;   // polled at every step
+    std::string slurmJob;        // "JOB_TASK" when a Slurm array element runs them
+    std::function<bool()> stop;  // polled at every step
 };
 
 class TrialObserver {
@@ -31,8 +31,8 @@ public:
 };
 
 struct WorkSummary {
-    int done = 0;     // finished here
-    int failed = 0;   // attempts that failed here
+    int done = 0;    // finished here
+    int failed = 0;  // attempts that failed here
     bool stopped = false;
 };
 
