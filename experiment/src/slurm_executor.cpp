@@ -50,15 +50,6 @@ Output runCommand(const std::string& command) {
     return out;
 }
 
-std::string now() {
-    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
-
 std::string submissionPath(const TrialStore& store, int number) {
     return (fs::path(store.directory()) / "slurm" /
             ("submission-" + std::to_string(number) + ".json"))
@@ -88,7 +79,7 @@ Submission submitToSlurm(TrialStore& store, const std::vector<int64_t>& indices,
     s.number = static_cast<int>(submissions(store).size()) + 1;
     s.trialsPerTask = o.trialsPerTask > 0 ? o.trialsPerTask : kDefaultTrialsPerTask;
     s.indices = indices;
-    s.submittedAt = now();
+    s.submittedAt = utcTimestamp();
     if (s.tasks() > kMaxArrayElements) {
         throw Error(std::to_string(indices.size()) + " trials at " +
                     std::to_string(s.trialsPerTask) + " per task make " +

@@ -33,15 +33,6 @@ std::optional<std::string> readFile(const std::string& path) {
     return text.str();
 }
 
-std::string now() {
-    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
-
 Json claimJson(const TrialClaim& c) {
     return {{"host", c.host}, {"pid", c.pid}, {"slurm_job", c.slurmJob}, {"started", c.startedAt}};
 }
@@ -77,6 +68,15 @@ std::string trialStateName(TrialState state) {
             return "failed";
     }
     return "?";
+}
+
+std::string utcTimestamp() {
+    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
 }
 
 std::string hostName() {
@@ -227,7 +227,8 @@ void TrialStore::recordFailure(const std::string& id, const std::string& error,
         }
     }
     j["id"] = id;
-    j["attempts"].push_back({{"error", error}, {"log", log}, {"host", hostName()}, {"at", now()}});
+    j["attempts"].push_back(
+        {{"error", error}, {"log", log}, {"host", hostName()}, {"at", utcTimestamp()}});
     writeFileAtomically(path("failures", id), j.dump(1));
 }
 

@@ -14,15 +14,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string now() {
-    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
-
 Json number(double v) {
     return std::isfinite(v) ? Json(v) : Json(nullptr);
 }
@@ -116,7 +107,7 @@ Json recordOf(const ManifestTrial& t, const Manifest& m, const TrialClaim& claim
             {"slurm_job", claim.slurmJob},
             {"device", r.device},
             {"started_at", startedAt},
-            {"finished_at", now()},
+            {"finished_at", utcTimestamp()},
             {"wall_seconds", wallSeconds},
             {"config", Json::parse(r.configJson)},
             {"summary", summary},
@@ -139,7 +130,7 @@ WorkSummary runTrials(TrialStore& store, const TrialWork& work, Runner& runner,
         }
     }
     const auto stopped = [&] { return work.stop && work.stop(); };
-    TrialClaim me{hostName(), static_cast<int64_t>(getpid()), work.slurmJob, now()};
+    TrialClaim me{hostName(), static_cast<int64_t>(getpid()), work.slurmJob, utcTimestamp()};
     WorkSummary summary;
     // Passes over the list until none of its trials can run here: the second pass retries the
     // failed ones, and picks up trials that a dead worker left.
@@ -163,7 +154,7 @@ WorkSummary runTrials(TrialStore& store, const TrialWork& work, Runner& runner,
             if (observer) {
                 observer->onTrialStart(*t, attempt);
             }
-            const std::string startedAt = now();
+            const std::string startedAt = utcTimestamp();
             const auto clock = std::chrono::steady_clock::now();
             TrialRecorder recorder(store.logPath(t->id), *t, attempt, manifest.datasetHash,
                                    work.stop);
@@ -178,7 +169,8 @@ WorkSummary runTrials(TrialStore& store, const TrialWork& work, Runner& runner,
                     break;
                 }
                 const double wall =
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - clock).count();
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - clock)
+                        .count();
                 store.writeResult(t->id, recordOf(*t, manifest, me, attempt, recorder, startedAt,
                                                   wall, store.log(t->id))
                                              .dump(1));

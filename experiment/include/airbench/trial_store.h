@@ -106,5 +106,7 @@ private:
 
 // This machine's name (gethostname).
 std::string hostName();
+// Now, in UTC, as the experiment's files record times: "2026-12-03T20:58:05Z".
+std::string utcTimestamp();
 
 }  // namespace airbench
