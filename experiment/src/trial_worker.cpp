@@ -169,8 +169,7 @@ WorkSummary runTrials(TrialStore& store, const TrialWork& work, Runner& runner,
                     break;
                 }
                 const double wall =
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - clock)
-                        .count();
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - clock).count();
                 store.writeResult(t->id, recordOf(*t, manifest, me, attempt, recorder, startedAt,
                                                   wall, store.log(t->id))
                                              .dump(1));
