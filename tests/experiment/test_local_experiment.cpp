@@ -5,6 +5,7 @@
 #include <airbench/experiment_report.h>
 #include <airbench/history.h>
 
+#include "experiment/experiment_files.h"
 #include "support/test_data.h"
 
 #include <QDir>
@@ -81,19 +82,10 @@ void write(const QString& path, const QString& text) {
     f.write(text.toUtf8());
 }
 
-int filesIn(const QString& dir, const QString& pattern) {
-    return QDir(dir).entryList({pattern}, QDir::Files).size();
-}
-
-int temporaryFilesUnder(const QString& dir) {
-    int n = 0;
-    for (QDirIterator it(dir, QDirIterator::Subdirectories); it.hasNext();) {
-        n += it.next().contains(".tmp.");
-    }
-    return n;
-}
-
 }  // namespace
+
+using airbench::test::filesIn;
+using airbench::test::temporaryFilesUnder;
 
 class TestLocalExperiment : public QObject {
     Q_OBJECT

@@ -4,6 +4,7 @@
 // partial result and are completed by requeue or resubmit, with no trial twice; a failing trial
 // is reported with its log while the others finish; status and report agree with the files.
 
+#include "experiment/experiment_files.h"
 #include "support/slurm_cluster.h"
 #include "support/test_data.h"
 
@@ -49,19 +50,10 @@ retries = %5
         .arg(retries);
 }
 
-int filesIn(const QString& dir, const QString& pattern) {
-    return QDir(dir).entryList({pattern}, QDir::Files).size();
-}
-
-int temporaryFilesUnder(const QString& dir) {
-    int n = 0;
-    for (QDirIterator it(dir, QDirIterator::Subdirectories); it.hasNext();) {
-        n += it.next().contains(".tmp.");
-    }
-    return n;
-}
-
 }  // namespace
+
+using airbench::test::filesIn;
+using airbench::test::temporaryFilesUnder;
 
 class TestSlurmExperiment : public QObject {
     Q_OBJECT
